@@ -1,0 +1,23 @@
+import type { Readable } from 'node:stream';
+
+/** A stored blob: content-addressed, so equal bytes are stored once. */
+export interface BlobRef {
+  sha256: string;
+  sizeBytes: number;
+}
+
+/**
+ * Where documents, signed PDFs and raw messages live. Implementations: `fs` (default); an S3
+ * implementation fits the same port (put/get by hash, no listing or renaming needed).
+ */
+export interface BlobStore {
+  /** Stores the bytes durably; resolves only once they would survive a crash. */
+  put(bytes: Uint8Array): Promise<BlobRef>;
+  /** Stores a stream without holding it in memory; same guarantees as `put`. */
+  putStream(stream: Readable): Promise<BlobRef>;
+  /** The bytes, checked against their hash (BLOB_NOT_FOUND, BLOB_CORRUPT). */
+  get(sha256: string): Promise<Uint8Array>;
+  has(sha256: string): Promise<boolean>;
+  /** Throws when the store cannot be written (readiness). */
+  ping(): Promise<void>;
+}

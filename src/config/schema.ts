@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { envBoolean, envList, envPort, envPositiveInt } from './env.js';
+
+/**
+ * Every environment variable Paraphe reads, with its default. Defaults describe the embedded
+ * stack (PGlite, local blobs, dev mailbox), so `paraphe start` works with no setting at all.
+ * docs/configuration.md documents each one; keep them in step.
+ */
+export const EnvSchema = z.object({
+  PARAPHE_DATA_DIR: z.string().min(1).default('./data'),
+  PARAPHE_PUBLIC_URL: z.string().url().optional(),
+  PARAPHE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  PARAPHE_HTTP_PORT: envPort.default(8080),
+  PARAPHE_HTTPS: envBoolean.optional(),
+  PARAPHE_TRUST_PROXY: envBoolean.default(false),
+  PARAPHE_LMTP_PORT: envPort.default(10025),
+  PARAPHE_SMTP_PORT: envPort.default(2525),
+  PARAPHE_MAIL_HOST: z.string().min(1).default('127.0.0.1'),
+  PARAPHE_RELAY_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  PARAPHE_DB_POOL_SIZE: envPositiveInt.default(10),
+  PARAPHE_DEV: envBoolean.optional(),
+  PARAPHE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARAPHE_ROLES: envList.optional(),
+  PARAPHE_JOBS_CONCURRENCY: envPositiveInt.default(4),
+  PARAPHE_JOBS_LEASE_SECONDS: envPositiveInt.default(300),
+  PARAPHE_JOBS_MAX_ATTEMPTS: envPositiveInt.default(8),
+  PARAPHE_JOBS_POLL_MS: envPositiveInt.default(500),
+  PARAPHE_DEMO_MAILBOX: z.string().email().default('demo@paraphe.test'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export const roleNames = ['mail', 'web', 'worker'] as const;
+export type Role = (typeof roleNames)[number];
+
+/** The typed configuration the rest of the program receives. */
+export function shapeConfig(env: Env, cwd: string) {
+  const dataDir = path.resolve(cwd, env.PARAPHE_DATA_DIR);
+  const isEmbedded = env.DATABASE_URL === undefined;
+  const httpOrigin = `http://${env.PARAPHE_HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.PARAPHE_HTTP_HOST}:${env.PARAPHE_HTTP_PORT}`;
+  const publicUrl = (env.PARAPHE_PUBLIC_URL ?? httpOrigin).replace(/\/+$/, '');
+  return {
+    dataDir,
+    publicUrl,
+    isEmbedded,
+    isDev: env.PARAPHE_DEV ?? isEmbedded,
+    logLevel: env.PARAPHE_LOG_LEVEL,
+    roles: (env.PARAPHE_ROLES ?? [...roleNames]) as Role[],
+    http: {
+      host: env.PARAPHE_HTTP_HOST,
+      port: env.PARAPHE_HTTP_PORT,
+      isHttps: env.PARAPHE_HTTPS ?? publicUrl.startsWith('https://'),
+      trustProxy: env.PARAPHE_TRUST_PROXY,
+    },
+    mail: {
+      host: env.PARAPHE_MAIL_HOST,
+      lmtpPort: env.PARAPHE_LMTP_PORT,
+      smtpPort: env.PARAPHE_SMTP_PORT,
+      relayUrl: env.PARAPHE_RELAY_URL,
+    },
+    db: {
+      url: env.DATABASE_URL,
+      pglitePath: path.join(dataDir, 'pglite'),
+      poolSize: env.PARAPHE_DB_POOL_SIZE,
+    },
+    blobs: { dir: path.join(dataDir, 'blobs') },
+    jobs: {
+      concurrency: env.PARAPHE_JOBS_CONCURRENCY,
+      leaseSeconds: env.PARAPHE_JOBS_LEASE_SECONDS,
+      maxAttempts: env.PARAPHE_JOBS_MAX_ATTEMPTS,
+      pollMs: env.PARAPHE_JOBS_POLL_MS,
+    },
+    demoMailbox: env.PARAPHE_DEMO_MAILBOX,
+  };
+}
+
+export type Config = ReturnType<typeof shapeConfig>;

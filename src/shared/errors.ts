@@ -1,0 +1,70 @@
+/**
+ * The error catalogue: every failure that crosses a boundary has a stable code here.
+ * Boundaries (HTTP, SMTP, CLI, mail to a sender) map `kind` to their own vocabulary, so a new
+ * code only needs a kind and, when a person sees it, an i18n key for its message.
+ */
+
+/** How a boundary should treat the error. */
+export type ErrorKind =
+  | 'invalid' // the caller's mistake: tell them, do not retry
+  | 'not_found'
+  | 'conflict' // the state changed under the caller
+  | 'forbidden'
+  | 'rate_limited'
+  | 'unavailable' // a dependency or our own fault that a retry may cure
+  | 'internal';
+
+export const errorCatalogue = {
+  // configuration and start-up
+  CONFIG_INVALID: 'internal',
+  // storage
+  DB_UNAVAILABLE: 'unavailable',
+  BLOB_NOT_FOUND: 'not_found',
+  BLOB_CORRUPT: 'internal',
+  BLOB_UNAVAILABLE: 'unavailable',
+  // jobs
+  JOB_NOT_FOUND: 'not_found',
+  JOB_NOT_RETRYABLE: 'conflict',
+  JOB_PAYLOAD_INVALID: 'internal',
+  JOB_HANDLER_MISSING: 'internal',
+  // accounts
+  ACCOUNT_NOT_FOUND: 'not_found',
+  ACCOUNT_NAME_INVALID: 'invalid',
+  MAILBOX_ADDRESS_INVALID: 'invalid',
+  MAILBOX_TAKEN: 'conflict',
+  SUBSCRIPTION_DATE_INVALID: 'invalid',
+  // web
+  HTTP_NOT_FOUND: 'not_found',
+  HTTP_BAD_REQUEST: 'invalid',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** i18n key of the sentence a person sees; defaults to `error.<CODE>` when the catalogue has it. */
+  userMessage?: string;
+  /** Interpolation values for the user message, and structured context for logs. */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+/** An expected failure with a stable code. `message` is for logs; people see `userMessage`. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly userMessage: string;
+  readonly details: Record<string, string | number | boolean | null>;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.kind = errorCatalogue[code];
+    this.userMessage = options.userMessage ?? `error.${code}`;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}
