@@ -67,3 +67,20 @@ CREATE TABLE dev_sms (
   created_at timestamptz NOT NULL
 );
 CREATE INDEX dev_sms_created ON dev_sms (created_at DESC);
+
+-- Append-only trail of what happened to an envelope (evidence). Every domain writes here through
+-- audit/; envelope_id and signer_id gain foreign keys once their tables exist.
+CREATE TABLE audit_events (
+  id uuid PRIMARY KEY,
+  envelope_id uuid,
+  signer_id uuid,
+  type text NOT NULL,
+  -- Who caused it: 'system', 'sender', 'signer', 'operator'.
+  actor text NOT NULL,
+  ip text,
+  user_agent text,
+  data jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX audit_events_envelope ON audit_events (envelope_id, created_at);
+CREATE INDEX audit_events_signer ON audit_events (signer_id, created_at);
