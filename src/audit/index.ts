@@ -59,7 +59,7 @@ export async function listAuditEvents(db: Queryable, envelopeId: string): Promis
     user_agent: string | null;
     data: Record<string, unknown>;
     created_at: Date;
-  }>('SELECT * FROM audit_events WHERE envelope_id = $1 ORDER BY created_at, id', [envelopeId]);
+  }>('SELECT * FROM audit_events WHERE envelope_id = $1 ORDER BY seq', [envelopeId]);
   return rows.map((r) => ({
     id: r.id,
     envelopeId: r.envelope_id,

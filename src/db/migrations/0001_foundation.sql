@@ -72,6 +72,8 @@ CREATE INDEX dev_sms_created ON dev_sms (created_at DESC);
 -- audit/; envelope_id and signer_id gain foreign keys once their tables exist.
 CREATE TABLE audit_events (
   id uuid PRIMARY KEY,
+  -- Insertion order, which a frozen test clock cannot give.
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   envelope_id uuid,
   signer_id uuid,
   type text NOT NULL,
