@@ -11,16 +11,14 @@ export function registerHomeRoutes(app: FastifyInstance, deps: Pick<WebDeps, 'co
 <p>${t(locale, 'app.tagline')}</p>
 <p>${t(locale, 'home.body')}</p>
 ${deps.config.isDev ? html`<p><a href="/dev/mail">${t(locale, 'dev.mail.title')}</a> · <a href="/dev/sms">${t(locale, 'dev.sms.title')}</a></p>` : ''}`;
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        layout({
-          locale,
-          title: t(locale, 'home.title'),
-          body,
-          currentUrl: request.url,
-          isDev: deps.config.isDev,
-        }),
-      );
+    return reply.type('text/html; charset=utf-8').send(
+      layout({
+        locale,
+        title: t(locale, 'home.title'),
+        body,
+        currentUrl: request.url,
+        isDev: deps.config.isDev,
+      }),
+    );
   });
 }
