@@ -57,7 +57,8 @@ export function buildWebApp(
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.http.trustProxy,
     bodyLimit: 12 * 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    // genReqId reads the header itself so a malformed incoming id is replaced, not trusted.
+    requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : deps.ids.uuid();
