@@ -5,4 +5,12 @@ export {
   listDevMail,
   storeDevMail,
 } from './dev-mailbox.js';
+export {
+  type DeliveryOutcome,
+  deliverOutgoingMail,
+  enqueueOutgoingMail,
+  listOutgoingMail,
+  type OutboxEntry,
+  type OutboxMail,
+} from './outbox.js';
 export type { DsnParams, MailTransport, OutgoingMail } from './types.js';
