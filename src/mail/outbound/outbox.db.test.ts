@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freshDb } from '../../../test/support/db.js';
+import { silentLogger } from '../../../test/support/logger.js';
 import { type BlobStore, openFsBlobStore } from '../../blobs/index.js';
 import type { Db } from '../../db/index.js';
+import { createWorker, listJobs } from '../../jobs/index.js';
 import { manualClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
+import { mailDeliverJob } from './deliver-job.js';
 import { deliverOutgoingMail, enqueueOutgoingMail, listOutgoingMail } from './outbox.js';
 import type { MailTransport, OutgoingMail } from './types.js';
 
@@ -133,5 +136,48 @@ describe('mail outbox', () => {
       all.some((e) => e.purpose === 'rollback'),
       false,
     );
+  });
+
+  it('is delivered by its mail.deliver job, which ends quietly when the row was already sent', async () => {
+    const ids = randomIds;
+    const first = await db.transaction((tx) =>
+      enqueueOutgoingMail(
+        tx,
+        { blobs, clock, ids },
+        { from: 'a@x.test', to: ['job@y.test'], raw: new Uint8Array([68, 13, 10]), purpose: 'job' },
+      ),
+    );
+    const second = await db.transaction((tx) =>
+      enqueueOutgoingMail(
+        tx,
+        { blobs, clock, ids },
+        { from: 'a@x.test', to: ['job2@y.test'], raw: new Uint8Array([69, 13, 10]), purpose: 'job' },
+      ),
+    );
+    const transport = recordingTransport();
+    // The immediate attempt after commit already sent the second one.
+    await deliverOutgoingMail({ db, blobs, clock, transport }, second);
+    const worker = createWorker({
+      db,
+      clock,
+      ids,
+      logger: silentLogger,
+      jobs: [mailDeliverJob({ db, blobs, clock, transport }) as never],
+      concurrency: 20,
+      leaseSeconds: 60,
+      pollMs: 50,
+      stopGraceSeconds: 1,
+    });
+    await worker.runOnce();
+    assert.deepEqual(
+      transport.sent.map((m) => m.to[0]).filter((to) => to?.startsWith('job')),
+      ['job2@y.test', 'job@y.test'],
+    );
+    const jobs = await listJobs(db, {});
+    const mine = jobs.filter(
+      (j) => JSON.stringify(j.payload).includes(first) || JSON.stringify(j.payload).includes(second),
+    );
+    assert.equal(mine.length, 2);
+    assert.ok(mine.every((j) => j.status === 'done'));
   });
 });

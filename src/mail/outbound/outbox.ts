@@ -1,5 +1,6 @@
 import type { BlobStore } from '../../blobs/index.js';
 import type { Db, Queryable } from '../../db/index.js';
+import { enqueueJob } from '../../jobs/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Ids } from '../../shared/ids.js';
@@ -29,7 +30,8 @@ interface OutboxRow {
  * Takes responsibility for one outgoing message inside the caller's transaction: the bytes go to
  * the blob store (content-addressed, so a rolled-back transaction only leaves an unreferenced
  * blob), the row and its delivery job commit or vanish together with the caller's state change.
- * Returns the outbox id; `deliverOutgoingMail(id)` may be called once the transaction committed.
+ * Returns the outbox id. A 'mail.deliver' job delivers it; the caller may also call
+ * `deliverOutgoingMail(id)` once its transaction committed, for speed (the claim keeps it single).
  */
 export async function enqueueOutgoingMail(
   tx: Queryable,
@@ -55,8 +57,19 @@ export async function enqueueOutgoingMail(
       deps.clock.now(),
     ],
   );
+  // One job per row (dedupe key), retried with the worker's backoff for days, as an MTA would.
+  await enqueueJob(tx, deps, {
+    kind: MAIL_DELIVER_JOB,
+    payload: { outboxId: id },
+    dedupeKey: `${MAIL_DELIVER_JOB}:${id}`,
+    maxAttempts: MAIL_DELIVER_MAX_ATTEMPTS,
+  });
   return id;
 }
+
+export const MAIL_DELIVER_JOB = 'mail.deliver';
+/** With the worker's backoff (capped at one hour) this keeps trying for about four days. */
+export const MAIL_DELIVER_MAX_ATTEMPTS = 100;
 
 export type DeliveryOutcome = 'sent' | 'already-sent';
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors.js';
-import { type SmtpRecipientResult, SmtpClientError, type SmtpSendOptions, sendSmtp } from './smtp-client.js';
+import { SmtpClientError, type SmtpRecipientResult, type SmtpSendOptions, sendSmtp } from './smtp-client.js';
 import type { DsnParams, MailTransport, OutgoingMail } from './types.js';
 
 /** Where the relay is, parsed once from PARAPHE_RELAY_URL (smtp://[user:pass@]host[:port]). */

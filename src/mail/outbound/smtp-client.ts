@@ -1,6 +1,6 @@
 import net from 'node:net';
-import tls from 'node:tls';
 import type { Readable } from 'node:stream';
+import tls from 'node:tls';
 import type { DsnParams } from './types.js';
 
 /** One reply of the next hop: code and text (continuation lines joined by newlines). */
@@ -168,7 +168,9 @@ export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientR
     socket.destroy(new SmtpClientError(0, `next hop silent for ${timeoutMs} ms`)),
   );
   socket.on('error', (error) =>
-    replies.fail(error instanceof SmtpClientError ? error : new SmtpClientError(0, error.message, { cause: error })),
+    replies.fail(
+      error instanceof SmtpClientError ? error : new SmtpClientError(0, error.message, { cause: error }),
+    ),
   );
   socket.on('close', () => replies.fail(new SmtpClientError(0, 'connection closed by the next hop')));
 
@@ -184,7 +186,10 @@ export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientR
 
   try {
     await expect(null, (c) => c === 220);
-    const helo = await expect(`${options.isLmtp ? 'LHLO' : 'EHLO'} ${options.heloName ?? 'paraphe'}`, (c) => c === 250);
+    const helo = await expect(
+      `${options.isLmtp ? 'LHLO' : 'EHLO'} ${options.heloName ?? 'paraphe'}`,
+      (c) => c === 250,
+    );
     const capabilities = new Set(helo.message.split('\n').map((l) => (l.split(' ')[0] ?? '').toUpperCase()));
     const hasDsn = capabilities.has('DSN');
     if (options.auth) {
@@ -226,7 +231,10 @@ export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientR
       if (chunk.length === 0) return;
       const stuffed = dotStuff(chunk, atLineStart);
       atLineStart = stuffed.atLineStart;
-      tail = chunk.length >= 2 ? [chunk[chunk.length - 2] ?? 0, chunk[chunk.length - 1] ?? 0] : [tail[1] ?? 0, chunk[0] ?? 0];
+      tail =
+        chunk.length >= 2
+          ? [chunk[chunk.length - 2] ?? 0, chunk[chunk.length - 1] ?? 0]
+          : [tail[1] ?? 0, chunk[0] ?? 0];
       await write(socket, stuffed.out);
     };
     if (options.body instanceof Uint8Array) await send(options.body);
