@@ -36,6 +36,14 @@ export const errorCatalogue = {
   // web
   HTTP_NOT_FOUND: 'not_found',
   HTTP_BAD_REQUEST: 'invalid',
+  // mail
+  MAIL_RELAY_UNAVAILABLE: 'unavailable',
+  MAIL_RELAY_REJECTED: 'invalid',
+  MAIL_OUTBOX_NOT_FOUND: 'not_found',
+  MAIL_OUTBOX_BUSY: 'conflict',
+  MAIL_CLIENT_NOT_ALLOWED: 'forbidden',
+  MAIL_TOO_LARGE: 'invalid',
+  MAIL_FILTER_FAILED: 'unavailable',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
