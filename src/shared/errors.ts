@@ -57,6 +57,14 @@ export const errorCatalogue = {
   PDF_STAMP_IMAGE_INVALID: 'invalid',
   PDF_SIGNATURE_TOO_LARGE: 'internal',
   PDF_OUTPUT_INVALID: 'internal',
+  // envelopes
+  ENVELOPE_NOT_FOUND: 'not_found',
+  ENVELOPE_STATE_CONFLICT: 'conflict',
+  SIGNER_NOT_CURRENT: 'conflict',
+  SIGN_REQUEST_NO_PDF: 'invalid',
+  SIGN_REQUEST_NO_SIGNER: 'invalid',
+  SIGN_REQUEST_TOO_MANY_SIGNERS: 'invalid',
+  SIGN_REQUEST_ATTACHMENT_TOO_LARGE: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
