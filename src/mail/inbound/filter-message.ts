@@ -93,6 +93,8 @@ function readHead(
  */
 function continueBody(input: { stream: Readable; chunks: Buffer[]; hasEnded: boolean; maxBytes: number }) {
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
+  // Destroying it on abort emits 'error' after the next hop has already given up on it.
+  body.on('error', () => {});
   let count = 0;
   let isAborted = false;
   let isTooLarge = false;
