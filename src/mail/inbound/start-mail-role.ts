@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
+import { deliverOutgoingMail, listOutgoingMail, type MailTransport } from '../outbound/index.js';
 import { filterMessage } from './filter-message.js';
 import { type MailListener, startMailListener } from './listener.js';
 import { devMailboxNextHop, type NextHop, relayNextHop } from './next-hop.js';
@@ -28,6 +29,11 @@ export interface MailRoleContext {
   ids: Ids;
   logger: Logger;
   handleSignRequest: SignRequestHandler;
+  /**
+   * When given, the copies of a new envelope are sent at once after its transaction committed
+   * (the 'mail.deliver' jobs remain the guarantee; the outbox claim keeps the two from doubling).
+   */
+  mailTransport?: MailTransport;
   /** Overrides the next hop chosen from the config (tests, benches). */
   nextHop?: NextHop;
 }
@@ -47,6 +53,30 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
   const logger = ctx.logger.child({ role: 'mail' });
   const nextHop =
     ctx.nextHop ?? (ctx.mail.relayUrl ? relayNextHop(ctx.mail.relayUrl) : devMailboxNextHop(ctx));
+  const immediate = new Set<Promise<void>>();
+  const deliverNow = async (envelopeId: string) => {
+    const transport = ctx.mailTransport;
+    if (!transport) return;
+    const pending = (await listOutgoingMail(ctx.db, { envelopeId })).filter((e) => e.status === 'queued');
+    await Promise.all(
+      pending.map((entry) =>
+        deliverOutgoingMail({ db: ctx.db, blobs: ctx.blobs, clock: ctx.clock, transport }, entry.id).catch(
+          (error: unknown) => logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
+        ),
+      ),
+    );
+  };
+  const handleSignRequest: SignRequestHandler = async (input) => {
+    const outcome = await ctx.handleSignRequest(input);
+    if (outcome.outcome === 'created') {
+      const attempt = deliverNow(outcome.envelopeId).catch((error: unknown) =>
+        logger.warn({ err: error }, 'immediate delivery failed'),
+      );
+      immediate.add(attempt);
+      void attempt.finally(() => immediate.delete(attempt));
+    }
+    return outcome;
+  };
   const filter = (message: Parameters<typeof filterMessage>[1]) =>
     filterMessage(
       {
@@ -54,7 +84,7 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
         clock: ctx.clock,
         logger,
         nextHop,
-        handleSignRequest: ctx.handleSignRequest,
+        handleSignRequest,
         signMarker: ctx.mail.signMarker,
         maxBytes: ctx.mail.maxBytes,
       },
@@ -83,6 +113,7 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     smtpPort: smtp.port,
     async stop() {
       await Promise.all(listeners.map((l) => l.close()));
+      await Promise.allSettled([...immediate]);
     },
   };
 }
