@@ -34,6 +34,10 @@ export const EnvSchema = z.object({
   PARAPHE_JOBS_POLL_MS: envPositiveInt.default(500),
   PARAPHE_JOBS_STOP_GRACE_SECONDS: envPositiveInt.default(20),
   PARAPHE_DEMO_MAILBOX: z.string().email().default('demo@paraphe.test'),
+  // mail
+  PARAPHE_MAIL_ALLOWED_CLIENTS: envList.default(['127.0.0.1', '::1']),
+  PARAPHE_MAIL_MAX_BYTES: envPositiveInt.default(35 * 1024 * 1024),
+  PARAPHE_MAIL_HOSTNAME: z.string().min(1).optional(),
   // envelopes
   PARAPHE_SIGN_MARKER: z.string().trim().min(2).max(40).default('*SIGN'),
   PARAPHE_MAX_SIGNERS: envPositiveInt.max(200).default(20),
@@ -77,6 +81,10 @@ export function shapeConfig(env: Env, cwd: string) {
       lmtpPort: env.PARAPHE_LMTP_PORT,
       smtpPort: env.PARAPHE_SMTP_PORT,
       relayUrl: env.PARAPHE_RELAY_URL,
+      allowedClients: env.PARAPHE_MAIL_ALLOWED_CLIENTS,
+      maxBytes: env.PARAPHE_MAIL_MAX_BYTES,
+      hostname: env.PARAPHE_MAIL_HOSTNAME,
+      signMarker: env.PARAPHE_SIGN_MARKER,
     },
     db: {
       url: env.DATABASE_URL,
