@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
-import { devMailTransport, type MailTransport } from '../mail/outbound/index.js';
+import { createMailTransport, type MailTransport } from '../mail/outbound/index.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import { type Ids, randomIds } from '../shared/ids.js';
@@ -49,12 +49,7 @@ export async function createAppContext(
   const blobs = await openFsBlobStore({ root: config.blobs.dir, ids });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'paraphe_' });
-  if (config.mail.relayUrl)
-    throw new AppError(
-      'CONFIG_INVALID',
-      'PARAPHE_RELAY_URL is set but this build has no relay transport yet',
-    );
-  const mailTransport = devMailTransport({ db, blobs, clock, ids });
+  const mailTransport = createMailTransport(config.mail, { db, blobs, clock, ids });
   const smsSender = devSmsSender({ db, clock, ids });
   return {
     config,

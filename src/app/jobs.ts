@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJob, type JobDefinition, type JobSchedule } from '../jobs/index.js';
+import { mailDeliverJob } from '../mail/outbound/index.js';
 import type { AppContext } from './context.js';
 
 const DONE_JOBS_KEPT_DAYS = 7;
@@ -7,6 +8,7 @@ const DONE_JOBS_KEPT_DAYS = 7;
 /** Every job kind the worker role runs, with its dependencies bound. */
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
+    mailDeliverJob({ db: ctx.db, blobs: ctx.blobs, clock: ctx.clock, transport: ctx.mailTransport }) as JobDefinition,
     defineJob({
       kind: 'jobs.purge',
       payloadSchema: z.object({}).nullable(),

@@ -1,9 +1,11 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Role } from '../config/index.js';
 import { countJobs, createWorker } from '../jobs/index.js';
+import { startMailRole } from '../mail/inbound/index.js';
 import { buildWebApp } from '../web/index.js';
 import type { AppContext } from './context.js';
 import { jobDefinitions, jobSchedules } from './jobs.js';
+import { signRequestHandler } from './mail.js';
 
 export interface RunningService {
   /** Where each role listens, for the start banner. */
@@ -61,6 +63,22 @@ export async function startRoles(ctx: AppContext, roles: Role[]): Promise<Runnin
     const port = typeof address === 'object' && address ? address.port : ctx.config.http.port;
     endpoints.web = `http://${ctx.config.http.host}:${port}`;
     stops.unshift(() => app.close());
+  }
+
+  if (roles.includes('mail')) {
+    const mail = await startMailRole({
+      mail: ctx.config.mail,
+      db: ctx.db,
+      blobs: ctx.blobs,
+      clock: ctx.clock,
+      ids: ctx.ids,
+      logger: ctx.logger,
+      mailTransport: ctx.mailTransport,
+      handleSignRequest: signRequestHandler(ctx),
+    });
+    endpoints.mail = `lmtp://${ctx.config.mail.host}:${mail.lmtpPort} smtp://${ctx.config.mail.host}:${mail.smtpPort}`;
+    // First to stop: no new message is taken while the worker and storage wind down.
+    stops.unshift(() => mail.stop());
   }
 
   return {

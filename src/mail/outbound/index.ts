@@ -1,3 +1,5 @@
+export { createMailTransport } from './create-transport.js';
+export { mailDeliverJob } from './deliver-job.js';
 export {
   type DevMailSummary,
   devMailTransport,
@@ -5,4 +7,22 @@ export {
   listDevMail,
   storeDevMail,
 } from './dev-mailbox.js';
+export {
+  type DeliveryOutcome,
+  deliverOutgoingMail,
+  enqueueOutgoingMail,
+  listOutgoingMail,
+  MAIL_DELIVER_JOB,
+  type OutboxEntry,
+  type OutboxMail,
+} from './outbox.js';
+export {
+  has8BitBytes,
+  parseRelayUrl,
+  type RelayMessage,
+  type RelayTarget,
+  relayMailTransport,
+  relaySend,
+} from './relay-transport.js';
+export { SmtpClientError, type SmtpRecipientResult, type SmtpReply, sendSmtp } from './smtp-client.js';
 export type { DsnParams, MailTransport, OutgoingMail } from './types.js';

@@ -1,0 +1,169 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { DsnParams } from '../outbound/index.js';
+import type { FilterResult, IncomingMessage, RecipientReply } from './filter-message.js';
+
+export interface ListenerOptions {
+  isLmtp: boolean;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Client addresses allowed to connect (IPv4 or IPv6, exact). */
+  allowedClients: string[];
+  maxBytes: number;
+  hostname?: string | undefined;
+  clock: Clock;
+  logger: Logger;
+  filter(message: IncomingMessage): Promise<FilterResult>;
+}
+
+export interface MailListener {
+  readonly port: number;
+  /** Stops accepting connections and waits for the transactions in progress to finish. */
+  close(): Promise<void>;
+}
+
+function normalizeAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function dsnOf(session: SMTPServerSession): DsnParams | undefined {
+  const envelope = session.envelope;
+  const dsn: DsnParams = {};
+  if (envelope.dsn?.ret === 'FULL' || envelope.dsn?.ret === 'HDRS') dsn.ret = envelope.dsn.ret;
+  if (envelope.dsn?.envid) dsn.envid = envelope.dsn.envid;
+  const notify: Record<string, string> = {};
+  const orcpt: Record<string, string> = {};
+  for (const rcpt of envelope.rcptTo) {
+    const key = rcpt.address.toLowerCase();
+    if (rcpt.dsn?.notify?.length) notify[key] = rcpt.dsn.notify.join(',');
+    if (rcpt.dsn?.orcpt) orcpt[key] = rcpt.dsn.orcpt;
+  }
+  if (Object.keys(notify).length > 0) dsn.notify = notify;
+  if (Object.keys(orcpt).length > 0) dsn.orcpt = orcpt;
+  return Object.keys(dsn).length > 0 ? dsn : undefined;
+}
+
+function smtpError(reply: RecipientReply): Error & { responseCode: number } {
+  return Object.assign(new Error(reply.message), { responseCode: reply.code });
+}
+
+/**
+ * The SMTP or LMTP side of the filter (smtp-server). It only translates: the session becomes an
+ * IncomingMessage, the filter's per-recipient replies become LMTP replies (or one SMTP reply).
+ */
+export async function startMailListener(options: ListenerOptions): Promise<MailListener> {
+  const allowed = new Set(options.allowedClients.map(normalizeAddress));
+  const inFlight = new Set<Promise<unknown>>();
+  const server = new SMTPServer({
+    lmtp: options.isLmtp,
+    name: options.hostname,
+    banner: 'Paraphe mail filter',
+    size: options.maxBytes,
+    rejectOversized: true,
+    hideDSN: false,
+    hide8BITMIME: false,
+    hideSMTPUTF8: false,
+    hideENHANCEDSTATUSCODES: false,
+    useXForward: true,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    disableReverseLookup: true,
+    logger: false,
+    // Postfix keeps LMTP connections open between deliveries; cached ones are closed at idle.
+    socketTimeout: 5 * 60_000,
+    closeTimeout: 60_000,
+    onConnect(session, callback) {
+      if (allowed.has(normalizeAddress(session.remoteAddress))) return callback();
+      options.logger.warn(
+        { client: session.remoteAddress },
+        'mail client refused: not in PARAPHE_MAIL_ALLOWED_CLIENTS',
+      );
+      const error = new AppError('MAIL_CLIENT_NOT_ALLOWED', `client ${session.remoteAddress} not allowed`);
+      callback(Object.assign(error, { responseCode: 554 }));
+    },
+    onData(stream: SMTPServerDataStream, session, callback) {
+      const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const recipients = session.envelope.rcptTo.map((r) => r.address);
+      const fromArgs = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
+      const declaredSize = fromArgs && typeof fromArgs.SIZE === 'string' ? Number(fromArgs.SIZE) : undefined;
+      const queueId = session.xForward.get('IDENT');
+      const dsn = dsnOf(session);
+      const message: IncomingMessage = {
+        mailFrom,
+        recipients,
+        is8BitMime: session.envelope.bodyType === '8bitmime',
+        isSmtpUtf8: session.envelope.smtpUtf8 === true,
+        stream,
+        receivedAt: options.clock.now(),
+        ...(typeof queueId === 'string' && queueId !== '[UNAVAILABLE]' ? { queueId } : {}),
+        ...(dsn ? { dsn } : {}),
+        ...(declaredSize !== undefined && Number.isFinite(declaredSize)
+          ? { declaredSizeBytes: declaredSize }
+          : {}),
+      };
+      const work = options
+        .filter(message)
+        .then((result) => {
+          const replies = result.replies;
+          if (options.isLmtp) {
+            callback(
+              null,
+              replies.map((r) => (r.code === 250 ? r.message : smtpError(r))),
+            );
+            return;
+          }
+          // One reply over SMTP: any temporary failure makes the client retry every recipient
+          // (duplicates beat losses; LMTP avoids both), else a permanent one if all failed.
+          const temporary = replies.find((r) => r.code >= 400 && r.code < 500);
+          const accepted = replies.filter((r) => r.code === 250);
+          if (temporary) callback(smtpError(temporary));
+          else if (accepted.length === 0 && replies[0]) callback(smtpError(replies[0]));
+          else {
+            if (accepted.length < replies.length)
+              options.logger.warn(
+                { from: mailFrom, replies },
+                'SMTP: some recipients refused permanently by the next hop',
+              );
+            callback(null, accepted[0]?.message ?? 'Ok');
+          }
+        })
+        .catch((error: unknown) => {
+          options.logger.error({ err: error }, 'mail filter failed');
+          stream.resume();
+          callback(smtpError({ code: 451, message: '4.3.0 internal error, try again later' }));
+        });
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    },
+  });
+  server.on('error', (error) => options.logger.error({ err: error }, 'mail listener error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  options.logger.info(
+    { host: options.host, port, protocol: options.isLmtp ? 'lmtp' : 'smtp' },
+    'mail listener ready',
+  );
+  return {
+    port,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...inFlight]);
+      // Idle connections (Postfix caches LMTP sessions) need not wait for the close timeout.
+      for (const connection of server.connections) {
+        connection.send(421, 'Server shutting down');
+        connection.close();
+      }
+      await closed;
+    },
+  };
+}

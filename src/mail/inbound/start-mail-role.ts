@@ -1,0 +1,119 @@
+import type { BlobStore } from '../../blobs/index.js';
+import type { Db } from '../../db/index.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Ids } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import { deliverOutgoingMail, listOutgoingMail, type MailTransport } from '../outbound/index.js';
+import { filterMessage } from './filter-message.js';
+import { type MailListener, startMailListener } from './listener.js';
+import { devMailboxNextHop, type NextHop, relayNextHop } from './next-hop.js';
+import type { SignRequestHandler } from './sign-request-port.js';
+
+/** The `mail` section of the configuration (PARAPHE_MAIL_*, PARAPHE_LMTP_PORT, …). */
+export interface MailRoleConfig {
+  host: string;
+  lmtpPort: number;
+  smtpPort: number;
+  relayUrl?: string | undefined;
+  allowedClients: string[];
+  maxBytes: number;
+  hostname?: string | undefined;
+  signMarker: string;
+}
+
+export interface MailRoleContext {
+  mail: MailRoleConfig;
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  handleSignRequest: SignRequestHandler;
+  /**
+   * When given, the copies of a new envelope are sent at once after its transaction committed
+   * (the 'mail.deliver' jobs remain the guarantee; the outbox claim keeps the two from doubling).
+   */
+  mailTransport?: MailTransport;
+  /** Overrides the next hop chosen from the config (tests, benches). */
+  nextHop?: NextHop;
+}
+
+export interface MailRole {
+  lmtpPort: number;
+  smtpPort: number;
+  /** Graceful: stops accepting, lets transactions in progress finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The mail role: the LMTP listener (Postfix content_filter) and the SMTP listener (other MTAs,
+ * `paraphe send`), both in front of the same filter.
+ */
+export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
+  const logger = ctx.logger.child({ role: 'mail' });
+  const nextHop =
+    ctx.nextHop ?? (ctx.mail.relayUrl ? relayNextHop(ctx.mail.relayUrl) : devMailboxNextHop(ctx));
+  const immediate = new Set<Promise<void>>();
+  const deliverNow = async (envelopeId: string) => {
+    const transport = ctx.mailTransport;
+    if (!transport) return;
+    const pending = (await listOutgoingMail(ctx.db, { envelopeId })).filter((e) => e.status === 'queued');
+    await Promise.all(
+      pending.map((entry) =>
+        deliverOutgoingMail({ db: ctx.db, blobs: ctx.blobs, clock: ctx.clock, transport }, entry.id).catch(
+          (error: unknown) => logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
+        ),
+      ),
+    );
+  };
+  const handleSignRequest: SignRequestHandler = async (input) => {
+    const outcome = await ctx.handleSignRequest(input);
+    if (outcome.outcome === 'created') {
+      const attempt = deliverNow(outcome.envelopeId).catch((error: unknown) =>
+        logger.warn({ err: error }, 'immediate delivery failed'),
+      );
+      immediate.add(attempt);
+      void attempt.finally(() => immediate.delete(attempt));
+    }
+    return outcome;
+  };
+  const filter = (message: Parameters<typeof filterMessage>[1]) =>
+    filterMessage(
+      {
+        db: ctx.db,
+        clock: ctx.clock,
+        logger,
+        nextHop,
+        handleSignRequest,
+        signMarker: ctx.mail.signMarker,
+        maxBytes: ctx.mail.maxBytes,
+      },
+      message,
+    );
+  const common = {
+    host: ctx.mail.host,
+    allowedClients: ctx.mail.allowedClients,
+    maxBytes: ctx.mail.maxBytes,
+    hostname: ctx.mail.hostname,
+    clock: ctx.clock,
+    logger,
+    filter,
+  };
+  const listeners: MailListener[] = [];
+  try {
+    listeners.push(await startMailListener({ ...common, isLmtp: true, port: ctx.mail.lmtpPort }));
+    listeners.push(await startMailListener({ ...common, isLmtp: false, port: ctx.mail.smtpPort }));
+  } catch (error) {
+    await Promise.allSettled(listeners.map((l) => l.close()));
+    throw error;
+  }
+  const [lmtp, smtp] = listeners as [MailListener, MailListener];
+  return {
+    lmtpPort: lmtp.port,
+    smtpPort: smtp.port,
+    async stop() {
+      await Promise.all(listeners.map((l) => l.close()));
+      await Promise.allSettled([...immediate]);
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import type { BlobStore } from '../../blobs/index.js';
+import type { Db, Queryable } from '../../db/index.js';
+import { enqueueJob } from '../../jobs/index.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import type { Ids } from '../../shared/ids.js';
+import type { DsnParams, MailTransport } from './types.js';
+
+/** What a producer hands to the outbox: the exact bytes, the SMTP envelope and why it is sent. */
+export interface OutboxMail {
+  from: string;
+  to: string[];
+  raw: Uint8Array;
+  dsn?: DsnParams;
+  /** Short label for operators and metrics: 'signer.copy', 'sender.reply', 'passthrough.retry'… */
+  purpose: string;
+  envelopeId?: string;
+}
+
+interface OutboxRow {
+  id: string;
+  envelope_from: string;
+  recipients: string[];
+  raw_sha256: string;
+  dsn: DsnParams | null;
+  status: 'queued' | 'sending' | 'sent';
+}
+
+/**
+ * Takes responsibility for one outgoing message inside the caller's transaction: the bytes go to
+ * the blob store (content-addressed, so a rolled-back transaction only leaves an unreferenced
+ * blob), the row and its delivery job commit or vanish together with the caller's state change.
+ * Returns the outbox id. A 'mail.deliver' job delivers it; the caller may also call
+ * `deliverOutgoingMail(id)` once its transaction committed, for speed (the claim keeps it single).
+ */
+export async function enqueueOutgoingMail(
+  tx: Queryable,
+  deps: { blobs: BlobStore; clock: Clock; ids: Ids },
+  mail: OutboxMail,
+): Promise<string> {
+  if (mail.to.length === 0) throw new AppError('MAIL_RELAY_REJECTED', 'outgoing mail without recipients');
+  const blob = await deps.blobs.put(mail.raw);
+  const id = deps.ids.uuid();
+  await tx.query(
+    `INSERT INTO mail_outbox (id, purpose, envelope_id, envelope_from, recipients, raw_sha256, size_bytes,
+       dsn, status, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9)`,
+    [
+      id,
+      mail.purpose,
+      mail.envelopeId ?? null,
+      mail.from,
+      JSON.stringify(mail.to),
+      blob.sha256,
+      blob.sizeBytes,
+      mail.dsn ? JSON.stringify(mail.dsn) : null,
+      deps.clock.now(),
+    ],
+  );
+  // One job per row (dedupe key), retried with the worker's backoff for days, as an MTA would.
+  await enqueueJob(tx, deps, {
+    kind: MAIL_DELIVER_JOB,
+    payload: { outboxId: id },
+    dedupeKey: `${MAIL_DELIVER_JOB}:${id}`,
+    maxAttempts: MAIL_DELIVER_MAX_ATTEMPTS,
+  });
+  return id;
+}
+
+export const MAIL_DELIVER_JOB = 'mail.deliver';
+/** With the worker's backoff (capped at one hour) this keeps trying for about four days. */
+export const MAIL_DELIVER_MAX_ATTEMPTS = 100;
+
+export type DeliveryOutcome = 'sent' | 'already-sent';
+
+/**
+ * Sends one outbox row through the transport, at most once at a time: the row is claimed with a
+ * conditional UPDATE (queued, or a claim that expired because its holder died), so the delivery job
+ * and the immediate attempt after commit never send together. A crash between the send and the
+ * final UPDATE leaves a claim that expires and the message goes again: at-least-once, as SMTP is.
+ * Throws MAIL_OUTBOX_BUSY when someone else holds the claim (the job retries later).
+ */
+export async function deliverOutgoingMail(
+  deps: { db: Db; blobs: BlobStore; clock: Clock; transport: MailTransport; claimSeconds?: number },
+  outboxId: string,
+): Promise<DeliveryOutcome> {
+  const now = deps.clock.now();
+  const claimUntil = new Date(now.getTime() + (deps.claimSeconds ?? 600) * 1000);
+  // Only one claimant wins the row; the loser sees no row back.
+  const { rows } = await deps.db.query<OutboxRow>(
+    `UPDATE mail_outbox SET status = 'sending', claim_expires_at = $2, attempts = attempts + 1
+     WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND claim_expires_at < $3))
+     RETURNING id, envelope_from, recipients, raw_sha256, dsn, status`,
+    [outboxId, claimUntil, now],
+  );
+  const row = rows[0];
+  if (!row) {
+    const current = await deps.db.query<{ status: string }>('SELECT status FROM mail_outbox WHERE id = $1', [
+      outboxId,
+    ]);
+    const status = current.rows[0]?.status;
+    if (status === undefined) throw new AppError('MAIL_OUTBOX_NOT_FOUND', `no outbox row ${outboxId}`);
+    if (status === 'sent') return 'already-sent';
+    throw new AppError('MAIL_OUTBOX_BUSY', `outbox row ${outboxId} is being sent by another worker`);
+  }
+  try {
+    const raw = await deps.blobs.get(row.raw_sha256);
+    await deps.transport.send({
+      from: row.envelope_from,
+      to: row.recipients,
+      raw,
+      ...(row.dsn ? { dsn: row.dsn } : {}),
+    });
+  } catch (error) {
+    await deps.db.query(
+      `UPDATE mail_outbox SET status = 'queued', claim_expires_at = NULL, last_error = $2
+       WHERE id = $1 AND status = 'sending'`,
+      [outboxId, error instanceof Error ? error.message.slice(0, 2000) : String(error)],
+    );
+    throw error;
+  }
+  await deps.db.query(
+    `UPDATE mail_outbox SET status = 'sent', claim_expires_at = NULL, sent_at = $2, last_error = NULL
+     WHERE id = $1`,
+    [outboxId, deps.clock.now()],
+  );
+  return 'sent';
+}
+
+export interface OutboxEntry {
+  id: string;
+  purpose: string;
+  envelopeId: string | null;
+  from: string;
+  to: string[];
+  status: 'queued' | 'sending' | 'sent';
+  attempts: number;
+  lastError: string | null;
+  sizeBytes: number;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** Outbox rows of one envelope (or all, newest first), for tests, the portal and operators. */
+export async function listOutgoingMail(
+  db: Queryable,
+  filter: { envelopeId?: string; limit?: number } = {},
+): Promise<OutboxEntry[]> {
+  const { rows } = await db.query<{
+    id: string;
+    purpose: string;
+    envelope_id: string | null;
+    envelope_from: string;
+    recipients: string[];
+    status: 'queued' | 'sending' | 'sent';
+    attempts: number;
+    last_error: string | null;
+    size_bytes: number;
+    created_at: Date;
+    sent_at: Date | null;
+  }>(
+    `SELECT id, purpose, envelope_id, envelope_from, recipients, status, attempts, last_error, size_bytes,
+            created_at, sent_at
+     FROM mail_outbox WHERE ($1::uuid IS NULL OR envelope_id = $1)
+     ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [filter.envelopeId ?? null, filter.limit ?? 500],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    purpose: r.purpose,
+    envelopeId: r.envelope_id,
+    from: r.envelope_from,
+    to: r.recipients,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    sizeBytes: r.size_bytes,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  }));
+}

@@ -1,0 +1,264 @@
+import net from 'node:net';
+import type { Readable } from 'node:stream';
+import tls from 'node:tls';
+import type { DsnParams } from './types.js';
+
+/** One reply of the next hop: code and text (continuation lines joined by newlines). */
+export interface SmtpReply {
+  code: number;
+  message: string;
+}
+
+/** The next hop's answer for one recipient: at RCPT time, or after DATA (per recipient in LMTP). */
+export interface SmtpRecipientResult extends SmtpReply {
+  address: string;
+  isAccepted: boolean;
+}
+
+/**
+ * A failure of the whole transaction (connection, greeting, MAIL FROM, DATA). `code` is the next
+ * hop's reply code, or 0 when there was no reply at all (refused, reset, timeout): a temporary
+ * failure.
+ */
+export class SmtpClientError extends Error {
+  readonly code: number;
+  constructor(code: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SmtpClientError';
+    this.code = code;
+  }
+  get isPermanent(): boolean {
+    return this.code >= 500;
+  }
+}
+
+export interface SmtpSendOptions {
+  host: string;
+  port: number;
+  /** Implicit TLS (smtps://). */
+  isTls?: boolean;
+  /** AUTH PLAIN credentials, from the relay URL's user info. */
+  auth?: { user: string; pass: string };
+  /** Speak LMTP (LHLO, one DATA reply per accepted recipient). */
+  isLmtp?: boolean;
+  heloName?: string;
+  from: string;
+  to: string[];
+  /** The message exactly as it must arrive; only dot-stuffing is applied on the wire. */
+  body: Readable | Uint8Array;
+  /** Declared with SIZE= when known and the next hop supports it. */
+  sizeBytes?: number;
+  dsn?: DsnParams;
+  /** 'BODY=8BITMIME' when the incoming transaction declared it. */
+  is8BitMime?: boolean;
+  isSmtpUtf8?: boolean;
+  timeoutMs?: number;
+}
+
+/** RFC 3461 xtext: bytes outside "!".."~" and the characters "+" and "=" are sent as +XX. */
+function xtext(value: string): string {
+  return Array.from(Buffer.from(value, 'utf8'))
+    .map((b) =>
+      b < 33 || b > 126 || b === 0x2b || b === 0x3d
+        ? `+${b.toString(16).toUpperCase().padStart(2, '0')}`
+        : String.fromCharCode(b),
+    )
+    .join('');
+}
+
+/** Reads SMTP replies (possibly multi-line) off a socket, in order. */
+class ReplyReader {
+  private buffer = '';
+  private lines: string[] = [];
+  private waiting: Array<{ resolve: (r: SmtpReply) => void; reject: (e: Error) => void }> = [];
+  private ready: SmtpReply[] = [];
+  private failure: Error | null = null;
+
+  constructor(socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => this.feed(chunk.toString('latin1')));
+  }
+
+  private feed(text: string): void {
+    this.buffer += text;
+    let index = this.buffer.indexOf('\n');
+    while (index !== -1) {
+      const line = this.buffer.slice(0, index).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(index + 1);
+      this.lines.push(line);
+      if (!/^\d{3}-/.test(line)) {
+        const code = Number(line.slice(0, 3));
+        const message = this.lines.map((l) => l.slice(4)).join('\n');
+        this.lines = [];
+        this.push({ code: Number.isFinite(code) ? code : 0, message });
+      }
+      index = this.buffer.indexOf('\n');
+    }
+  }
+
+  private push(reply: SmtpReply): void {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter.resolve(reply);
+    else this.ready.push(reply);
+  }
+
+  fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+  }
+
+  next(): Promise<SmtpReply> {
+    const reply = this.ready.shift();
+    if (reply) return Promise.resolve(reply);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+}
+
+/** Writes `chunk` with dot-stuffing; returns whether the next chunk starts a line. */
+function dotStuff(chunk: Uint8Array, atLineStart: boolean): { out: Buffer; atLineStart: boolean } {
+  const parts: Buffer[] = [];
+  let start = 0;
+  let lineStart = atLineStart;
+  for (let i = 0; i < chunk.length; i++) {
+    if (lineStart && chunk[i] === 0x2e) {
+      parts.push(Buffer.from(chunk.subarray(start, i)), Buffer.from('.'));
+      start = i;
+    }
+    lineStart = chunk[i] === 0x0a;
+  }
+  parts.push(Buffer.from(chunk.subarray(start)));
+  return { out: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), atLineStart: lineStart };
+}
+
+function write(socket: net.Socket, data: string | Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = socket.write(data, (error) => (error ? reject(error) : undefined));
+    if (ok) resolve();
+    else {
+      const onDrain = () => {
+        socket.off('close', onClose);
+        resolve();
+      };
+      const onClose = () => {
+        socket.off('drain', onDrain);
+        reject(new SmtpClientError(0, 'connection closed while sending'));
+      };
+      socket.once('drain', onDrain);
+      socket.once('close', onClose);
+    }
+  });
+}
+
+/**
+ * Sends one message over SMTP or LMTP, streaming the body. Our own client rather than a library
+ * one because the bytes must arrive exactly as received: the only change on the wire is
+ * dot-stuffing (undone by the receiver); line endings and 8-bit bytes are never rewritten.
+ * Resolves with one result per recipient (only once the next hop took the message), rejects with
+ * SmtpClientError when the transaction as a whole failed.
+ */
+export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientResult[]> {
+  const socket = options.isTls
+    ? tls.connect({ host: options.host, port: options.port, servername: options.host })
+    : net.connect({ host: options.host, port: options.port });
+  socket.setNoDelay(true);
+  const replies = new ReplyReader(socket);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  socket.setTimeout(timeoutMs, () =>
+    socket.destroy(new SmtpClientError(0, `next hop silent for ${timeoutMs} ms`)),
+  );
+  socket.on('error', (error) =>
+    replies.fail(
+      error instanceof SmtpClientError ? error : new SmtpClientError(0, error.message, { cause: error }),
+    ),
+  );
+  socket.on('close', () => replies.fail(new SmtpClientError(0, 'connection closed by the next hop')));
+
+  const expect = async (command: string | null, ok: (code: number) => boolean): Promise<SmtpReply> => {
+    if (command !== null) await write(socket, `${command}\r\n`);
+    const reply = await replies.next();
+    if (!ok(reply.code)) {
+      const name = command === null ? 'greeting' : (command.split(' ')[0] ?? command);
+      throw new SmtpClientError(reply.code, `${name}: ${reply.code} ${reply.message}`);
+    }
+    return reply;
+  };
+
+  try {
+    await expect(null, (c) => c === 220);
+    const helo = await expect(
+      `${options.isLmtp ? 'LHLO' : 'EHLO'} ${options.heloName ?? 'paraphe'}`,
+      (c) => c === 250,
+    );
+    const capabilities = new Set(helo.message.split('\n').map((l) => (l.split(' ')[0] ?? '').toUpperCase()));
+    const hasDsn = capabilities.has('DSN');
+    if (options.auth) {
+      const token = Buffer.from(`\0${options.auth.user}\0${options.auth.pass}`, 'utf8').toString('base64');
+      await expect(`AUTH PLAIN ${token}`, (c) => c === 235);
+    }
+
+    let mail = `MAIL FROM:<${options.from}>`;
+    if (options.sizeBytes !== undefined && capabilities.has('SIZE')) mail += ` SIZE=${options.sizeBytes}`;
+    if (options.is8BitMime && capabilities.has('8BITMIME')) mail += ' BODY=8BITMIME';
+    if (options.isSmtpUtf8 && capabilities.has('SMTPUTF8')) mail += ' SMTPUTF8';
+    if (hasDsn && options.dsn?.ret) mail += ` RET=${options.dsn.ret}`;
+    if (hasDsn && options.dsn?.envid) mail += ` ENVID=${xtext(options.dsn.envid)}`;
+    await expect(mail, (c) => c === 250);
+
+    const results: SmtpRecipientResult[] = [];
+    for (const address of options.to) {
+      let rcpt = `RCPT TO:<${address}>`;
+      const key = address.toLowerCase();
+      const notify = options.dsn?.notify?.[key];
+      const orcpt = options.dsn?.orcpt?.[key];
+      if (hasDsn && notify) rcpt += ` NOTIFY=${notify}`;
+      if (hasDsn && orcpt) rcpt += ` ORCPT=${xtext(orcpt)}`;
+      await write(socket, `${rcpt}\r\n`);
+      const reply = await replies.next();
+      results.push({ address, ...reply, isAccepted: reply.code === 250 || reply.code === 251 });
+    }
+    const accepted = results.filter((r) => r.isAccepted);
+    if (accepted.length === 0) {
+      await write(socket, 'QUIT\r\n').catch(() => {});
+      return results;
+    }
+
+    await expect('DATA', (c) => c === 354);
+    let atLineStart = true;
+    // The last two bytes sent, across chunks.
+    let tail = [0, 0];
+    const send = async (chunk: Uint8Array) => {
+      if (chunk.length === 0) return;
+      const stuffed = dotStuff(chunk, atLineStart);
+      atLineStart = stuffed.atLineStart;
+      tail =
+        chunk.length >= 2
+          ? [chunk[chunk.length - 2] ?? 0, chunk[chunk.length - 1] ?? 0]
+          : [tail[1] ?? 0, chunk[0] ?? 0];
+      await write(socket, stuffed.out);
+    };
+    if (options.body instanceof Uint8Array) await send(options.body);
+    else for await (const chunk of options.body) await send(chunk as Uint8Array);
+    // The terminator is CRLF "." CRLF; a message that does not end with CRLF gets one.
+    await write(socket, tail[0] === 0x0d && tail[1] === 0x0a ? '.\r\n' : '\r\n.\r\n');
+
+    if (options.isLmtp) {
+      for (const result of accepted) {
+        const reply = await replies.next();
+        Object.assign(result, reply, { isAccepted: reply.code === 250 });
+      }
+    } else {
+      const reply = await replies.next();
+      if (reply.code !== 250) throw new SmtpClientError(reply.code, `DATA: ${reply.code} ${reply.message}`);
+    }
+    await write(socket, 'QUIT\r\n').catch(() => {});
+    return results;
+  } catch (error) {
+    throw error instanceof SmtpClientError
+      ? error
+      : new SmtpClientError(0, error instanceof Error ? error.message : String(error), { cause: error });
+  } finally {
+    socket.end();
+    socket.destroy();
+  }
+}
