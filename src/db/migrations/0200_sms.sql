@@ -45,6 +45,8 @@ CREATE TABLE sms_messages (
   -- queued → sending → sent | failed (permanent) | abandoned (retries exhausted, or code expired).
   status text NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'abandoned')),
   attempts integer NOT NULL DEFAULT 0,
+  -- Tries before giving up (transient failures only; a permanent refusal is never retried).
+  max_attempts integer NOT NULL CHECK (max_attempts >= 1),
   -- A sender holds 'sending' until this time; after it, a crashed attempt may be taken over.
   lease_until timestamptz,
   provider_message_id text,
