@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SmsSettings } from '../../src/sms/index.js';
+import type { Queryable } from '../../src/db/index.js';
+import type { OutgoingSms, SmsSender, SmsSettings } from '../../src/sms/index.js';
 
 /** One request as the loopback gateway received it. */
 export interface RecordedRequest {
@@ -104,4 +105,38 @@ export function testSmsSettings(overrides: Partial<SmsSettings> = {}): SmsSettin
     },
     ...overrides,
   };
+}
+
+/** The code in the newest SMS of the dev outbox sent to `toNumber`. */
+export async function latestDevCode(db: Queryable, toNumber: string): Promise<string> {
+  const { rows } = await db.query<{ body: string }>(
+    'SELECT body FROM dev_sms WHERE to_number = $1 ORDER BY created_at DESC, id DESC LIMIT 1',
+    [toNumber],
+  );
+  const code = rows[0]?.body.match(/\d{6}/)?.[0];
+  if (!code) throw new Error(`no code SMS for ${toNumber} in the dev outbox`);
+  return code;
+}
+
+/** A sender whose answers the test scripts: each call takes the next outcome (the last repeats). */
+export function scriptedSender(
+  ...outcomes: (Error | string)[]
+): SmsSender & { sent: OutgoingSms[]; calls: number; script(...next: (Error | string)[]): void } {
+  let queue = outcomes;
+  const sender = {
+    name: 'scripted',
+    sent: [] as OutgoingSms[],
+    calls: 0,
+    script(...next: (Error | string)[]) {
+      queue = next;
+    },
+    async send(sms: OutgoingSms) {
+      sender.calls += 1;
+      const outcome = queue.length > 1 ? queue.shift() : queue[0];
+      if (outcome instanceof Error) throw outcome;
+      sender.sent.push(sms);
+      return { providerMessageId: outcome ?? `scripted-${sender.calls}` };
+    },
+  };
+  return sender;
 }
