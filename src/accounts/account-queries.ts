@@ -38,11 +38,10 @@ export async function listAccounts(db: Queryable): Promise<Account[]> {
  */
 export async function findAccount(db: Queryable, reference: string): Promise<Account> {
   const ref = reference.trim();
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
   const { rows } = await db.query<AccountRow>(
     `${SELECT_ACCOUNTS}
-     WHERE ${isUuid ? 'a.id = $1::uuid' : 'a.name = $1'}
-        OR a.id IN (SELECT account_id FROM mailboxes WHERE address = lower($1))`,
+     WHERE a.id::text = lower($1::text) OR a.name = $1::text
+        OR a.id IN (SELECT account_id FROM mailboxes WHERE address = lower($1::text))`,
     [ref],
   );
   if (rows.length === 0) throw new AppError('ACCOUNT_NOT_FOUND', `no account matches ${ref}`);

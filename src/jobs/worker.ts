@@ -176,7 +176,8 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function tickSchedules(): Promise<void> {
     if (!options.schedules?.length) return;
-    await (schedulesRegistered ??= registerSchedules());
+    schedulesRegistered ??= registerSchedules();
+    await schedulesRegistered;
     const now = clock.now();
     await db.transaction(async (tx) => {
       // The conditional update hands each due occurrence to exactly one process.
