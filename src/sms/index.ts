@@ -5,6 +5,7 @@ export type { SmsDeps } from './deps.js';
 export { type DevSms, devSmsSender, listDevSms } from './dev-outbox.js';
 export { findPhoneConfirmation, type PhoneConfirmation } from './find-phone-confirmation.js';
 export { type CodeStatus, getCodeStatus } from './get-code-status.js';
+export { listSmsMessages, type SmsMessageSummary } from './list-sms-messages.js';
 export { type SmsMetrics, smsMetrics } from './metrics.js';
 export { loadOrCreateSecret, resolveOtpSecret } from './otp-crypto.js';
 export { maskPhoneNumber, type MobileNumber, parseMobileNumber } from './phone.js';

@@ -119,12 +119,13 @@ export async function latestDevCode(db: Queryable, toNumber: string): Promise<st
 }
 
 /** A sender whose answers the test scripts: each call takes the next outcome (the last repeats). */
-export function scriptedSender(
-  ...outcomes: (Error | string)[]
-): SmsSender & { sent: OutgoingSms[]; calls: number; script(...next: (Error | string)[]): void } {
-  let queue = outcomes;
+export function scriptedSender(options: {
+  name?: string;
+  outcomes: (Error | string)[];
+}): SmsSender & { sent: OutgoingSms[]; calls: number; script(...next: (Error | string)[]): void } {
+  let queue = options.outcomes;
   const sender = {
-    name: 'scripted',
+    name: options.name ?? 'scripted',
     sent: [] as OutgoingSms[],
     calls: 0,
     script(...next: (Error | string)[]) {
