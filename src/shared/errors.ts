@@ -66,6 +66,22 @@ export const errorCatalogue = {
   SIGN_REQUEST_NO_SIGNER: 'invalid',
   SIGN_REQUEST_TOO_MANY_SIGNERS: 'invalid',
   SIGN_REQUEST_ATTACHMENT_TOO_LARGE: 'invalid',
+  // sms
+  PHONE_INVALID: 'invalid',
+  PHONE_SHORT: 'invalid',
+  PHONE_LANDLINE: 'invalid',
+  PHONE_SPECIAL: 'invalid',
+  SMS_RESEND_TOO_SOON: 'rate_limited',
+  SMS_LIMIT_REACHED: 'rate_limited',
+  SMS_NUMBER_REJECTED: 'invalid',
+  SMS_PROVIDER_UNAVAILABLE: 'unavailable',
+  SMS_PROVIDER_FAILED: 'internal',
+  SMS_TEXT_INVALID: 'internal',
+  SMS_WEBHOOK_SIGNATURE_INVALID: 'forbidden',
+  OTP_WRONG_CODE: 'invalid',
+  OTP_EXPIRED: 'invalid',
+  OTP_TOO_MANY_ATTEMPTS: 'forbidden',
+  OTP_NO_CODE: 'conflict',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
