@@ -36,6 +36,14 @@ export const errorCatalogue = {
   // web
   HTTP_NOT_FOUND: 'not_found',
   HTTP_BAD_REQUEST: 'invalid',
+  // keys
+  SEAL_KEY_NOT_CONFIGURED: 'internal',
+  SEAL_KEY_UNREADABLE: 'internal',
+  SEAL_KEY_PASSPHRASE_WRONG: 'internal',
+  SEAL_KEY_INVALID: 'internal',
+  SEAL_PKCS11_FAILED: 'unavailable',
+  TSA_UNAVAILABLE: 'unavailable',
+  PDF_VERIFY_UNREADABLE: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
