@@ -7,8 +7,8 @@ import { after, describe, it } from 'node:test';
 import { createCadesSignature } from '../pdf/pades/cms.js';
 import { sha } from '../pdf/pades/cms-parse.js';
 import { extendedKeyUsages, formatName, parseCertificate } from '../pdf/pades/x509.js';
-import { devSealRoot, ensureDevSealKey } from './dev-seal-key.js';
 import { toPem } from './certificates.js';
+import { devSealRoot, ensureDevSealKey } from './dev-seal-key.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'paraphe-dev-key-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -43,7 +43,25 @@ describe('ensureDevSealKey', () => {
     writeFileSync(files[0] as string, cms);
     writeFileSync(files[1] as string, content);
     writeFileSync(files[2] as string, toPem(root));
-    const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', files[0] as string, '-content', files[1] as string, '-CAfile', files[2] as string, '-out', '/dev/null'], { encoding: 'utf8' });
+    const r = spawnSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        files[0] as string,
+        '-content',
+        files[1] as string,
+        '-CAfile',
+        files[2] as string,
+        '-out',
+        '/dev/null',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
   });
 });

@@ -1,9 +1,17 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+  X509Certificate,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha } from '../pdf/pades/cms-parse.js';
 import { der } from '../pdf/pades/der.js';
 import { OID } from '../pdf/pades/oids.js';
-import { sha } from '../pdf/pades/cms-parse.js';
 import type { SealKey } from '../pdf/pades/types.js';
 import { readPemCertificates, toPem } from './certificates.js';
 import { keyObjectSealKey } from './key-object-seal-key.js';
@@ -13,11 +21,17 @@ export const testMarker = 'TEST — not trusted';
 
 function name(cn: string): Uint8Array {
   const atv = (oid: string, value: Uint8Array) => der.setOf(der.seq(der.oid(oid), value));
-  return der.seq(atv(OID.countryName, der.printable('FR')), atv(OID.organizationName, der.utf8('Paraphe (development)')), atv(OID.commonName, der.utf8(cn)));
+  return der.seq(
+    atv(OID.countryName, der.printable('FR')),
+    atv(OID.organizationName, der.utf8('Paraphe (development)')),
+    atv(OID.commonName, der.utf8(cn)),
+  );
 }
 
 function extension(oid: string, isCritical: boolean, value: Uint8Array): Uint8Array {
-  return isCritical ? der.seq(der.oid(oid), der.bool(true), der.octets(value)) : der.seq(der.oid(oid), der.octets(value));
+  return isCritical
+    ? der.seq(der.oid(oid), der.bool(true), der.octets(value))
+    : der.seq(der.oid(oid), der.octets(value));
 }
 
 function keyId(publicKey: KeyObject): Uint8Array {
@@ -25,7 +39,15 @@ function keyId(publicKey: KeyObject): Uint8Array {
   return sha('sha1', pub.export({ type: 'spki', format: 'der' })).subarray(0, 20);
 }
 
-function issue(o: { subject: string; issuer: string; subjectKey: KeyObject; issuerKey: KeyObject; isCa: boolean; now: Date; years: number }): Uint8Array {
+function issue(o: {
+  subject: string;
+  issuer: string;
+  subjectKey: KeyObject;
+  issuerKey: KeyObject;
+  isCa: boolean;
+  now: Date;
+  years: number;
+}): Uint8Array {
   const serial = BigInt(`0x${randomBytes(15).toString('hex')}`) | 1n;
   const notBefore = new Date(o.now.getTime() - 3600_000);
   const notAfter = new Date(o.now.getTime());
@@ -43,9 +65,17 @@ function issue(o: { subject: string; issuer: string; subjectKey: KeyObject; issu
         // digitalSignature + nonRepudiation, what PAdES validators look for in a seal certificate
         extension(OID.keyUsage, true, der.bitString(Uint8Array.from([0xc0]), 6)),
         // emailProtection is what NSS (pdfsig, Firefox, Evince) checks; documentSigning (RFC 9336) for the rest
-        extension(OID.extKeyUsage, false, der.seq(der.oid(OID.ekuEmailProtection), der.oid(OID.ekuDocumentSigning))),
+        extension(
+          OID.extKeyUsage,
+          false,
+          der.seq(der.oid(OID.ekuEmailProtection), der.oid(OID.ekuDocumentSigning)),
+        ),
         extension(OID.subjectKeyIdentifier, false, der.octets(keyId(o.subjectKey))),
-        extension(OID.authorityKeyIdentifier, false, der.seq(der.implicit(0, der.octets(keyId(o.issuerKey))))),
+        extension(
+          OID.authorityKeyIdentifier,
+          false,
+          der.seq(der.implicit(0, der.octets(keyId(o.issuerKey)))),
+        ),
       ];
   const algorithm = der.seq(der.oid(OID.ecdsaWithSha256));
   const tbs = der.seq(
@@ -75,9 +105,27 @@ export function ensureDevSealKey(dataDir: string, options: { now?: Date } = {}):
     const ca = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const seal = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const caName = `Paraphe Dev CA — ${testMarker}`;
-    const caCert = issue({ subject: caName, issuer: caName, subjectKey: ca.publicKey, issuerKey: ca.privateKey, isCa: true, now, years: 20 });
-    const sealCert = issue({ subject: `Paraphe Dev Seal — ${testMarker}`, issuer: caName, subjectKey: seal.publicKey, issuerKey: ca.privateKey, isCa: false, now, years: 10 });
-    writeFileSync(path.join(tmp, 'seal.key'), seal.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const caCert = issue({
+      subject: caName,
+      issuer: caName,
+      subjectKey: ca.publicKey,
+      issuerKey: ca.privateKey,
+      isCa: true,
+      now,
+      years: 20,
+    });
+    const sealCert = issue({
+      subject: `Paraphe Dev Seal — ${testMarker}`,
+      issuer: caName,
+      subjectKey: seal.publicKey,
+      issuerKey: ca.privateKey,
+      isCa: false,
+      now,
+      years: 10,
+    });
+    writeFileSync(path.join(tmp, 'seal.key'), seal.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
     writeFileSync(path.join(tmp, 'seal.pem'), toPem(sealCert) + toPem(caCert));
     writeFileSync(path.join(tmp, 'ca.pem'), toPem(caCert));
     try {
@@ -88,7 +136,11 @@ export function ensureDevSealKey(dataDir: string, options: { now?: Date } = {}):
     }
   }
   const privateKey = createPrivateKey(readFileSync(path.join(dir, 'seal.key')));
-  return keyObjectSealKey({ privateKey, certificates: readPemCertificates(readFileSync(path.join(dir, 'seal.pem'), 'utf8')), isTestKey: true });
+  return keyObjectSealKey({
+    privateKey,
+    certificates: readPemCertificates(readFileSync(path.join(dir, 'seal.pem'), 'utf8')),
+    isTestKey: true,
+  });
 }
 
 /** The dev CA certificate (DER), to trust when verifying dev seals. */
