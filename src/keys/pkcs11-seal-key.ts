@@ -111,7 +111,7 @@ export async function openPkcs11SealKey(o: Pkcs11Options): Promise<Pkcs11SealKey
       ]);
       return { der: new Uint8Array(value?.value ?? []), id: id?.value };
     });
-    const certificate = o.certificate ?? tokenCerts.find((c) => keyId && c.id && c.id.equals(keyId))?.der;
+    const certificate = o.certificate ?? tokenCerts.find((c) => keyId && c.id?.equals(keyId))?.der;
     if (!certificate)
       throw fail(
         "no certificate: store it on the token with the key's CKA_ID or set PARAPHE_SEAL_PKCS11_CERT",

@@ -5,6 +5,7 @@ import {
   contentOf,
   type DerNode,
   decodeOid,
+  octetStringValue,
   parseDer,
   rawOf,
   readTlv,
@@ -82,7 +83,7 @@ export function parseSignedData(contentInfo: Uint8Array): ParsedSignedData {
       signedAttrs = readAttributes(node);
     }
     const signatureAlgorithm = decodeOid(child(f[i++] as DerNode, 0));
-    const signature = contentOf(f[i++] as DerNode);
+    const signature = octetStringValue(f[i++] as DerNode);
     const unsigned = f[i];
     return {
       sid,
