@@ -31,8 +31,8 @@ export const EnvSchema = z.object({
   PARAPHE_ROLES: envList.optional(),
   PARAPHE_JOBS_CONCURRENCY: envPositiveInt.default(4),
   PARAPHE_JOBS_LEASE_SECONDS: envPositiveInt.default(300),
-  PARAPHE_JOBS_MAX_ATTEMPTS: envPositiveInt.default(8),
   PARAPHE_JOBS_POLL_MS: envPositiveInt.default(500),
+  PARAPHE_JOBS_STOP_GRACE_SECONDS: envPositiveInt.default(20),
   PARAPHE_DEMO_MAILBOX: z.string().email().default('demo@paraphe.test'),
   // seal
   PARAPHE_SEAL_P12: z.string().min(1).optional(),
@@ -96,8 +96,8 @@ export function shapeConfig(env: Env, cwd: string) {
     jobs: {
       concurrency: env.PARAPHE_JOBS_CONCURRENCY,
       leaseSeconds: env.PARAPHE_JOBS_LEASE_SECONDS,
-      maxAttempts: env.PARAPHE_JOBS_MAX_ATTEMPTS,
       pollMs: env.PARAPHE_JOBS_POLL_MS,
+      stopGraceSeconds: env.PARAPHE_JOBS_STOP_GRACE_SECONDS,
     },
     demoMailbox: env.PARAPHE_DEMO_MAILBOX,
     seal: {

@@ -19,6 +19,7 @@ export const errorCatalogue = {
   CONFIG_INVALID: 'internal',
   // storage
   DB_UNAVAILABLE: 'unavailable',
+  DB_LOCKED: 'unavailable',
   BLOB_NOT_FOUND: 'not_found',
   BLOB_CORRUPT: 'internal',
   BLOB_UNAVAILABLE: 'unavailable',
