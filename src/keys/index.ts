@@ -5,3 +5,4 @@ export { loadSealKey, type SealKeySettings } from './load-seal-key.js';
 export { openPkcs11SealKey, type Pkcs11Options, type Pkcs11SealKey } from './pkcs11-seal-key.js';
 export { readPkcs12 } from './pkcs12.js';
 export { createTsaClient, type TsaClientOptions } from './tsa-client.js';
+export { fetchCrlOverHttp } from './fetch-crl.js';

@@ -12,9 +12,7 @@ export const keysMessages = defineMessages({
       "Le module matériel de sécurité (HSM) n'a pas pu signer. Réessayez plus tard.",
     'error.TSA_UNAVAILABLE': "Aucune autorité d'horodatage n'a répondu. Le scellement sera retenté.",
     'error.PDF_VERIFY_UNREADABLE': "Ce fichier n'est pas un PDF lisible.",
-    'keys.verify.valid': 'VALIDE',
-    'keys.verify.invalid': 'INVALIDE',
-    'keys.seal.testReason': 'TEST — non fiable : cachet de développement',
+    'keys.seal.defaultReason': 'Document certifié par Paraphe',
   },
   en: {
     'error.SEAL_KEY_NOT_CONFIGURED': 'No seal key is configured: the document cannot be sealed.',
@@ -24,8 +22,6 @@ export const keysMessages = defineMessages({
     'error.SEAL_PKCS11_FAILED': 'The hardware security module (HSM) could not sign. Try again later.',
     'error.TSA_UNAVAILABLE': 'No timestamp authority answered. Sealing will be retried.',
     'error.PDF_VERIFY_UNREADABLE': 'This file is not a readable PDF.',
-    'keys.verify.valid': 'VALID',
-    'keys.verify.invalid': 'INVALID',
-    'keys.seal.testReason': 'TEST — not trusted: development seal',
+    'keys.seal.defaultReason': 'Document certified by Paraphe',
   },
 });
