@@ -3,7 +3,10 @@
  * are signed). Returns undefined on any failure: an unreachable CRL makes revocation "unknown",
  * never "good".
  */
-export async function fetchCrlOverHttp(url: string, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<Uint8Array | undefined> {
+export async function fetchCrlOverHttp(
+  url: string,
+  options: { timeoutMs?: number; maxBytes?: number } = {},
+): Promise<Uint8Array | undefined> {
   if (!/^https?:\/\//i.test(url)) return undefined;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
