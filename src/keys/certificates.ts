@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { bytesEqual, parseCertificate } from '../pdf/pades/x509.js';
+import { bytesEqual, parseCertificate } from '../pdf/pades/index.js';
 
 /** Every certificate in a PEM text, as DER. */
 export function readPemCertificates(pem: string): Uint8Array[] {

@@ -4,9 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createCadesSignature } from '../pdf/pades/cms.js';
-import { sha } from '../pdf/pades/cms-parse.js';
-import { extendedKeyUsages, formatName, parseCertificate } from '../pdf/pades/x509.js';
+import {
+  createCadesSignature,
+  extendedKeyUsages,
+  formatName,
+  parseCertificate,
+  sha,
+} from '../pdf/pades/index.js';
 import { toPem } from './certificates.js';
 import { devSealRoot, ensureDevSealKey } from './dev-seal-key.js';
 

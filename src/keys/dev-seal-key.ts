@@ -9,10 +9,8 @@ import {
 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sha } from '../pdf/pades/cms-parse.js';
-import { der } from '../pdf/pades/der.js';
-import { OID } from '../pdf/pades/oids.js';
-import type { SealKey } from '../pdf/pades/types.js';
+import type { SealKey } from '../pdf/pades/index.js';
+import { der, OID, sha } from '../pdf/pades/index.js';
 import { readPemCertificates, toPem } from './certificates.js';
 import { keyObjectSealKey } from './key-object-seal-key.js';
 

@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject, sign, X509Certificate } from 'node:crypto';
-import type { SealKey } from '../pdf/pades/types.js';
+import type { SealKey } from '../pdf/pades/index.js';
 import { AppError } from '../shared/errors.js';
 import { orderChain } from './certificates.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SealKey } from '../pdf/pades/types.js';
+import type { SealKey } from '../pdf/pades/index.js';
 import { AppError } from '../shared/errors.js';
 import { readPemCertificates } from './certificates.js';
 import { ensureDevSealKey } from './dev-seal-key.js';

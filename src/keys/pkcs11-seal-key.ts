@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { der } from '../pdf/pades/der.js';
-import type { SealKey } from '../pdf/pades/types.js';
+import type { SealKey } from '../pdf/pades/index.js';
+import { der } from '../pdf/pades/index.js';
 import { AppError } from '../shared/errors.js';
 import { orderChain } from './certificates.js';
 

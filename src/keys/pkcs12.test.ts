@@ -3,7 +3,7 @@ import { verify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { formatName, parseCertificate } from '../pdf/pades/x509.js';
+import { formatName, parseCertificate } from '../pdf/pades/index.js';
 import { isAppError } from '../shared/errors.js';
 import { keyObjectSealKey } from './key-object-seal-key.js';
 import { readPkcs12 } from './pkcs12.js';

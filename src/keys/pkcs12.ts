@@ -18,7 +18,7 @@ import {
   rawOf,
   readTlv,
   TAG,
-} from '../pdf/pades/der.js';
+} from '../pdf/pades/index.js';
 import { AppError } from '../shared/errors.js';
 
 /** What a PKCS#12 file holds once opened: one private key and the certificates beside it. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureLocalPkiServices, localTsaUrl, testPkiDir } from '../../test/support/pdf-validate.js';
-import { der } from '../pdf/pades/der.js';
+import { der } from '../pdf/pades/index.js';
 import { isAppError } from '../shared/errors.js';
 import { createTsaClient } from './tsa-client.js';
 

@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { child, children, decodeInteger, decodeString, der, rawOf, readTlv } from '../pdf/pades/der.js';
-import { OID } from '../pdf/pades/oids.js';
-import { checkTimestampToken } from '../pdf/pades/tst.js';
-import type { TimestampClient } from '../pdf/pades/types.js';
-import { extendedKeyUsages, parseCertificate } from '../pdf/pades/x509.js';
+import type { TimestampClient } from '../pdf/pades/index.js';
+import {
+  checkTimestampToken,
+  child,
+  children,
+  decodeInteger,
+  decodeString,
+  der,
+  extendedKeyUsages,
+  OID,
+  parseCertificate,
+  rawOf,
+  readTlv,
+} from '../pdf/pades/index.js';
 import { AppError } from '../shared/errors.js';
 
 export interface TsaClientOptions {
