@@ -19,8 +19,10 @@ export { checkTimestampToken, type TimestampCheck } from './tst.js';
 export type { SealKey, TimestampClient } from './types.js';
 export {
   bytesEqual,
+  crlDistributionUris,
   extendedKeyUsages,
   formatName,
+  ocspUris,
   type ParsedCertificate,
   parseCertificate,
 } from './x509.js';
