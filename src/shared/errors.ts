@@ -45,6 +45,14 @@ export const errorCatalogue = {
   MAIL_CLIENT_NOT_ALLOWED: 'forbidden',
   MAIL_TOO_LARGE: 'invalid',
   MAIL_FILTER_FAILED: 'unavailable',
+  // keys
+  SEAL_KEY_NOT_CONFIGURED: 'internal',
+  SEAL_KEY_UNREADABLE: 'internal',
+  SEAL_KEY_PASSPHRASE_WRONG: 'internal',
+  SEAL_KEY_INVALID: 'internal',
+  SEAL_PKCS11_FAILED: 'unavailable',
+  TSA_UNAVAILABLE: 'unavailable',
+  PDF_VERIFY_UNREADABLE: 'invalid',
   // pdf
   PDF_NOT_PDF: 'invalid',
   PDF_DAMAGED: 'invalid',

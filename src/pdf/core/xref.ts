@@ -1,5 +1,15 @@
 import { inflateSync, constants as zlibConstants } from 'node:zlib';
-import { PDFArray, PDFContext, PDFDict, PDFName, PDFNumber, PDFObjectParser, PDFRawStream } from 'pdf-lib';
+import {
+  PDFArray,
+  PDFContext,
+  PDFDict,
+  PDFName,
+  PDFNumber,
+  type PDFObject,
+  PDFObjectParser,
+  PDFRawStream,
+  PDFRef,
+} from 'pdf-lib';
 
 /** Where the newest revision says an object lives. */
 export type XrefEntry =
@@ -274,4 +284,56 @@ export function readXrefChain(bytes: Uint8Array): XrefChain {
   }
   result.isValid = true;
   return result;
+}
+
+/**
+ * Reads objects through a cross-reference chain, lazily, as a viewer does. Used to check our own
+ * output without parsing the whole file again.
+ */
+export class XrefResolver {
+  private readonly context = PDFContext.create();
+  private readonly streams = new Map<number, { data: Uint8Array; offsets: Map<number, number> }>();
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly chain: XrefChain,
+  ) {}
+
+  /** Object `num`, or undefined when the chain has no such object. */
+  lookup(num: number): PDFObject | undefined {
+    const entry = this.chain.entries.get(num);
+    if (entry?.type === 1) {
+      const header = /^\s*\d+\s+\d+\s+obj/.exec(latin1(this.bytes, entry.offset, entry.offset + 40));
+      if (!header) return undefined;
+      return parseAt(this.bytes, entry.offset + header[0].length, this.context);
+    }
+    if (entry?.type === 2) {
+      const holder = this.objectStream(entry.stream);
+      const at = holder?.offsets.get(num);
+      if (!holder || at === undefined) return undefined;
+      return parseAt(holder.data, at, this.context);
+    }
+    return undefined;
+  }
+
+  /** Follows a reference (one level). */
+  resolve(value: PDFObject | undefined): PDFObject | undefined {
+    return value instanceof PDFRef ? this.lookup(value.objectNumber) : value;
+  }
+
+  private objectStream(num: number) {
+    const cached = this.streams.get(num);
+    if (cached) return cached;
+    const stream = this.lookup(num);
+    if (!(stream instanceof PDFRawStream)) return undefined;
+    const data = decodeFlateStream(stream);
+    const first = asInt(stream.dict.lookup(PDFName.of('First'))) ?? 0;
+    const count = asInt(stream.dict.lookup(PDFName.of('N'))) ?? 0;
+    const header = latin1(data, 0, first).trim().split(/\s+/).map(Number);
+    const offsets = new Map<number, number>();
+    for (let i = 0; i < count; i++) offsets.set(header[2 * i] ?? -1, first + (header[2 * i + 1] ?? 0));
+    const holder = { data, offsets };
+    this.streams.set(num, holder);
+    return holder;
+  }
 }
