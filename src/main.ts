@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
+import { registerMailCommands } from './cli/mail.js';
 import { registerStartCommands } from './cli/start.js';
 
 /** The `paraphe` command: one program for every role and every operator task. */
@@ -12,5 +13,6 @@ const program = new Command()
 registerStartCommands(program);
 registerAccountCommands(program);
 registerJobCommands(program);
+registerMailCommands(program);
 
 await program.parseAsync(process.argv);
