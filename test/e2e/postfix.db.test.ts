@@ -53,7 +53,9 @@ function normalMessage(tag: string): Buffer {
 
 const lf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
 
-describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Maildir', { skip: !canRunPostfix() }, () => {
+describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Maildir', {
+  skip: !canRunPostfix(),
+}, () => {
   let db: Db;
   let blobs: BlobStore;
   let blobDir: string;
@@ -124,7 +126,10 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     assert.equal(sha(withoutPostfixTrace(bob as Buffer)), sha(lf(raw)));
     assert.equal(sha(withoutPostfixTrace(carol as Buffer)), sha(lf(raw)));
     const log = await postfix.log();
-    assert.match(log, /signfilter\/lmtp.*relay=127\.0\.0\.1\[127\.0\.0\.1\]:\d+.*status=sent \(250 2\.0\.0 Ok: passed on\)/);
+    assert.match(
+      log,
+      /signfilter\/lmtp.*relay=127\.0\.0\.1\[127\.0\.0\.1\]:\d+.*status=sent \(250 2\.0\.0 Ok: passed on\)/,
+    );
   });
 
   it('keeps the message queued while Paraphe is down, and delivers it once Paraphe is back', async () => {
@@ -135,7 +140,9 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     const deferred = await waitFor(
       async () => {
         const queue = await postfix.queue();
-        return queue.find((m) => m.recipients.some((r) => r.address === 'dave@example.test' && r.delay_reason));
+        return queue.find((m) =>
+          m.recipients.some((r) => r.address === 'dave@example.test' && r.delay_reason),
+        );
       },
       { timeoutMs: 20_000, intervalMs: 200, what: 'the message to be deferred' },
     );

@@ -41,7 +41,9 @@ export interface PostfixInstance {
   /** Waits until `address` has at least `count` messages, and returns them. */
   waitForMail(address: string, count?: number, timeoutMs?: number): Promise<Buffer[]>;
   /** Messages still in Postfix's queue (postqueue -j). */
-  queue(): Promise<Array<{ queue_id: string; recipients: Array<{ address: string; delay_reason?: string }> }>>;
+  queue(): Promise<
+    Array<{ queue_id: string; recipients: Array<{ address: string; delay_reason?: string }> }>
+  >;
   /** Asks Postfix to retry deferred mail now (postqueue -f). */
   flush(): Promise<void>;
   log(): Promise<string>;
