@@ -3,6 +3,7 @@ import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
 import { registerSmsCommands } from './cli/sms.js';
 import { registerPdfCommands } from './cli/pdf.js';
+import { registerMailCommands } from './cli/mail.js';
 import { registerStartCommands } from './cli/start.js';
 
 /** The `paraphe` command: one program for every role and every operator task. */
@@ -16,5 +17,6 @@ registerAccountCommands(program);
 registerJobCommands(program);
 registerSmsCommands(program);
 registerPdfCommands(program);
+registerMailCommands(program);
 
 await program.parseAsync(process.argv);

@@ -61,7 +61,8 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     await Promise.all(
       pending.map((entry) =>
         deliverOutgoingMail({ db: ctx.db, blobs: ctx.blobs, clock: ctx.clock, transport }, entry.id).catch(
-          (error: unknown) => logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
+          (error: unknown) =>
+            logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
         ),
       ),
     );
