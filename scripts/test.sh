@@ -17,6 +17,7 @@ step() {
   if ! "$@"; then failed_steps+=("$name"); fi
 }
 
+step "client bundle" node scripts/build-client.mjs
 step lint npx biome check .
 step licences node scripts/check-licenses.mjs
 step typecheck npx tsc -p tsconfig.json

@@ -2,11 +2,15 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
-import { createMailTransport, type MailTransport } from '../mail/outbound/index.js';
+import { createTsaClient, loadSealKey } from '../keys/index.js';
+import { createMailTransport, deliverOutgoingMail, type MailTransport } from '../mail/outbound/index.js';
+import type { SealKey } from '../pdf/index.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
 import { type Ids, randomIds } from '../shared/ids.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import type { SigningDeps } from '../signing/index.js';
 import { createSmsSender, resolveOtpSecret, type SmsDeps, type SmsSender, smsMetrics } from '../sms/index.js';
 
 /** Everything a role or a command needs, built once from the configuration. */
@@ -22,6 +26,8 @@ export interface AppContext {
   smsSender: SmsSender;
   /** The SMS use cases' dependencies (provider from PARAPHE_SMS_PROVIDER, OTP secret, counters). */
   sms: SmsDeps;
+  /** The signing use cases' dependencies (seal key loaded on first use). */
+  signing: SigningDeps;
   close(): Promise<void>;
 }
 
@@ -59,8 +65,48 @@ export async function createAppContext(
     ids,
     sender: smsSender,
     settings: config.sms,
-    secret: resolveOtpSecret({ configured: config.sms.otpSecret, dataDir: config.dataDir, isEmbedded: config.isEmbedded }),
+    secret: resolveOtpSecret({
+      configured: config.sms.otpSecret,
+      dataDir: config.dataDir,
+      isEmbedded: config.isEmbedded,
+    }),
     metrics: smsMetrics(metrics),
+  };
+  let sealKey: Promise<SealKey & { close?: () => void }> | undefined;
+  const signing: SigningDeps = {
+    db,
+    blobs,
+    clock,
+    ids,
+    sms,
+    settings: config.signing,
+    seal: {
+      getKey: () => {
+        sealKey ??= loadSealKey({ settings: config.seal, dataDir: config.dataDir, isDev: config.isDev });
+        // A failed load (HSM down, wrong passphrase) is tried again by the next seal job.
+        sealKey.catch(() => {
+          sealKey = undefined;
+        });
+        return sealKey;
+      },
+      reason: (locale) => config.seal.reason ?? t(locale, 'keys.seal.defaultReason'),
+      location: config.seal.location ?? '',
+      contactInfo: config.seal.contactInfo ?? '',
+      docMdpPermissions: config.seal.docMdpLevel,
+      ...(config.seal.tsaUrls.length > 0
+        ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) }
+        : {}),
+      locale: config.seal.evidenceLocales[0] ?? 'fr',
+    },
+    deliverSoon: (outboxIds) => {
+      for (const id of outboxIds)
+        deliverOutgoingMail({ db, blobs, clock, transport: mailTransport }, id).catch((error: unknown) =>
+          logger.warn(
+            { err: error, outboxId: id },
+            'immediate delivery failed; the mail.deliver job retries',
+          ),
+        );
+    },
   };
   return {
     config,
@@ -73,7 +119,9 @@ export async function createAppContext(
     mailTransport,
     smsSender,
     sms,
+    signing,
     async close() {
+      if (sealKey) (await sealKey.catch(() => undefined))?.close?.();
       await mailTransport.close();
       await db.close();
       unlock();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJob, type JobDefinition, type JobSchedule } from '../jobs/index.js';
 import { mailDeliverJob } from '../mail/outbound/index.js';
+import { signingJobs, signingSchedules } from '../signing/index.js';
 import { smsSendJob } from '../sms/index.js';
 import type { AppContext } from './context.js';
 
@@ -25,9 +26,13 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
       },
     }),
     smsSendJob(ctx.sms),
+    ...signingJobs(ctx.signing),
   ];
 }
 
 export function jobSchedules(): JobSchedule[] {
-  return [{ name: 'jobs.purge', kind: 'jobs.purge', payload: {}, intervalSeconds: 3600 }];
+  return [
+    { name: 'jobs.purge', kind: 'jobs.purge', payload: {}, intervalSeconds: 3600 },
+    ...signingSchedules(),
+  ];
 }

@@ -56,7 +56,10 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9 .&'-]{1,30}$/, "must be 1 to 30 ASCII letters, digits, spaces or . & ' -")
     .default('Paraphe'),
-  PARAPHE_OTP_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  PARAPHE_OTP_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+    .optional(),
   PARAPHE_OTP_TTL_SECONDS: envPositiveInt.default(600),
   PARAPHE_OTP_MAX_ATTEMPTS: envPositiveInt.default(5),
   PARAPHE_OTP_RESEND_SECONDS: envPositiveInt.default(30),
@@ -101,6 +104,15 @@ export const EnvSchema = z.object({
     .default('1')
     .transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
   PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
+  // signing
+  PARAPHE_SIGNING_CODE_FRESH_SECONDS: envPositiveInt.default(900),
+  PARAPHE_REMINDER_AFTER_DAYS: envPositiveInt.default(3),
+  PARAPHE_REMINDER_EVERY_DAYS: envPositiveInt.default(3),
+  PARAPHE_REMINDER_MAX: z.coerce.number().int().min(0).max(20).default(3),
+  PARAPHE_SEALED_ATTACH_MAX_BYTES: envPositiveInt.default(15 * 1024 * 1024),
+  PARAPHE_SIGNING_RATE_PER_IP_MINUTE: envPositiveInt.default(300),
+  PARAPHE_SIGNING_RATE_PER_TOKEN_MINUTE: envPositiveInt.default(60),
+  PARAPHE_SEAL_STUCK_MINUTES: envPositiveInt.default(15),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -229,6 +241,18 @@ export function shapeConfig(env: Env, cwd: string) {
       evidenceLocales: (env.PARAPHE_SEAL_EVIDENCE_LOCALE === 'fr+en'
         ? ['fr', 'en']
         : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
+    },
+    signing: {
+      publicUrl,
+      codeFreshSeconds: env.PARAPHE_SIGNING_CODE_FRESH_SECONDS,
+      reminderAfterDays: env.PARAPHE_REMINDER_AFTER_DAYS,
+      reminderEveryDays: env.PARAPHE_REMINDER_EVERY_DAYS,
+      reminderMax: env.PARAPHE_REMINDER_MAX,
+      sealedAttachMaxBytes: env.PARAPHE_SEALED_ATTACH_MAX_BYTES,
+      ratePerIpPerMinute: env.PARAPHE_SIGNING_RATE_PER_IP_MINUTE,
+      ratePerTokenPerMinute: env.PARAPHE_SIGNING_RATE_PER_TOKEN_MINUTE,
+      sealStuckMinutes: env.PARAPHE_SEAL_STUCK_MINUTES,
+      notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
     },
   };
 }

@@ -90,6 +90,17 @@ export const errorCatalogue = {
   OTP_EXPIRED: 'invalid',
   OTP_TOO_MANY_ATTEMPTS: 'forbidden',
   OTP_NO_CODE: 'conflict',
+  // signing
+  SIGNING_LINK_UNKNOWN: 'not_found',
+  SIGNING_NOT_YOUR_TURN: 'conflict',
+  SIGNING_ENDED: 'conflict',
+  SIGNING_CONSENT_REQUIRED: 'invalid',
+  SIGNING_CODE_REQUIRED: 'forbidden',
+  SIGNING_IMAGE_INVALID: 'invalid',
+  SIGNING_PLACEMENT_INVALID: 'invalid',
+  SIGNING_PLACEMENT_MISSING: 'invalid',
+  SIGNING_RATE_LIMITED: 'rate_limited',
+  SIGNING_CSRF_INVALID: 'forbidden',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -17,6 +17,7 @@ import { registerHomeRoutes } from './routes/home.js';
 import { registerMetrics } from './routes/metrics.js';
 import { registerSmsWebhookRoutes } from './routes/sms-webhooks.js';
 import { registerSecurityHeaders } from './security.js';
+import { registerSignerRoutes } from './signer/index.js';
 import { html } from './views/html.js';
 import { layout } from './views/layout.js';
 
@@ -77,6 +78,8 @@ export function buildWebApp(
   registerHealthRoutes(app, deps);
   registerHomeRoutes(app, deps);
   if (deps.sms) registerSmsWebhookRoutes(app, deps.sms);
+  if (deps.signing)
+    registerSignerRoutes(app, deps.signing, { isDev: deps.config.isDev, isHttps: deps.config.http.isHttps });
   if (deps.config.isDev) {
     registerDevMailRoutes(app, deps);
     registerDevSmsRoutes(app, deps);

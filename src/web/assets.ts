@@ -19,7 +19,9 @@ const TYPES: Record<string, string> = {
  */
 export function registerAssets(
   app: FastifyInstance,
-  dirs: URL[] = [new URL('./public/', import.meta.url)],
+  // The signing page's bundle is built into <package>/dist/client (npm run build:client), the same
+  // place whether this file runs from src/web or dist/web.
+  dirs: URL[] = [new URL('./public/', import.meta.url), new URL('../../dist/client/', import.meta.url)],
 ): void {
   const files = new Map<string, { body: Buffer; type: string; etag: string }>();
   for (const dir of dirs) {

@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Ids } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import type { SigningDeps } from '../signing/index.js';
 import type { SmsDeps } from '../sms/index.js';
 
 /** What the web adapter needs from the composition root (src/app). */
@@ -21,4 +22,6 @@ export interface WebDeps {
   metrics: Registry;
   /** When present, provider webhooks (SMS delivery receipts) are served. */
   sms?: SmsDeps;
+  /** When present, the signer's pages (/s/:token) and sealed downloads (/d/:token) are served. */
+  signing?: SigningDeps;
 }

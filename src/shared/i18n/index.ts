@@ -3,6 +3,7 @@ import { commonMessages } from './messages/common.js';
 import { envelopesMessages } from './messages/envelopes.js';
 import { keysMessages } from './messages/keys.js';
 import { pdfMessages } from './messages/pdf.js';
+import { signingMessages } from './messages/signing.js';
 import { smsMessages } from './messages/sms.js';
 
 export { defaultLocale, defineMessages, type Locale, locales } from './define.js';
@@ -11,7 +12,14 @@ export { defaultLocale, defineMessages, type Locale, locales } from './define.js
  * Every domain's catalogue, merged. A domain adds its product text as one file in messages/ and one
  * line here, so parallel work never edits the same table.
  */
-const catalogues = [commonMessages, pdfMessages, envelopesMessages, smsMessages, keysMessages] as const;
+const catalogues = [
+  commonMessages,
+  pdfMessages,
+  envelopesMessages,
+  smsMessages,
+  keysMessages,
+  signingMessages,
+] as const;
 
 const tables: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };
 for (const catalogue of catalogues) {

@@ -1,0 +1,53 @@
+import type { BlobStore } from '../blobs/index.js';
+import type { Db } from '../db/index.js';
+import type { SealKey, TimestampClient } from '../pdf/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Locale } from '../shared/i18n/index.js';
+import type { Ids } from '../shared/ids.js';
+import type { SmsDeps } from '../sms/index.js';
+
+/** The `signing` section of the configuration. */
+export interface SigningSettings {
+  /** Base of every link we send (`<publicUrl>/s/<token>`, `<publicUrl>/d/<token>`). */
+  publicUrl: string;
+  /** A code confirmed longer ago than this no longer allows a submit. */
+  codeFreshSeconds: number;
+  reminderAfterDays: number;
+  reminderEveryDays: number;
+  reminderMax: number;
+  /** Sealed PDFs larger than this (together) are offered by link instead of attached. */
+  sealedAttachMaxBytes: number;
+  ratePerIpPerMinute: number;
+  ratePerTokenPerMinute: number;
+  /** An envelope `sealing` this long without a live seal job is enqueued again by the sweep. */
+  sealStuckMinutes: number;
+  /** From address of the notifications. */
+  notifyFrom: string;
+}
+
+/** How the seal job signs: the key is loaded lazily (once) so web-only processes never touch it. */
+export interface SealSettings {
+  getKey(): Promise<SealKey>;
+  reason(locale: Locale): string;
+  location: string;
+  contactInfo: string;
+  docMdpPermissions: 1 | 2;
+  timestamp?: TimestampClient;
+  locale: Locale;
+}
+
+/** What the signing use cases need; built once by the composition root. */
+export interface SigningDeps {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: Ids;
+  sms: SmsDeps;
+  settings: SigningSettings;
+  seal: SealSettings;
+  /**
+   * Called with outbox ids once the transaction that queued them committed: delivers at once for
+   * speed (the durable mail.deliver job stays the guarantee).
+   */
+  deliverSoon?: (outboxIds: string[]) => void;
+}

@@ -1,0 +1,32 @@
+export { endSigning } from './cancel-envelope.js';
+export { declineSigning } from './decline-signing.js';
+export type { SealSettings, SigningDeps, SigningSettings } from './deps.js';
+export { hitRateLimit } from './hit-rate-limit.js';
+export {
+  loadSignerTurn,
+  loadSigningPage,
+  type SigningState,
+  type SigningView,
+  signingStateOf,
+} from './load-signing-page.js';
+export { sealEnvelope, sealedFileName } from './seal-envelope.js';
+export { SEAL_JOB } from './seal-job-kind.js';
+export { findSealedDownload, type SealedDownload } from './sealed-downloads.js';
+export { checkSigningCode, sendSigningCode } from './send-signing-code.js';
+export { MAX_SIGNATURE_PNG_BYTES } from './signature-image.js';
+export { SWEEP_JOB, signingJobs, signingSchedules } from './signing-jobs.js';
+export {
+  PLACEMENT_LIMITS,
+  type Placement,
+  PlacementSchema,
+  type SubmitSignatureInput,
+  type SubmitSignatureResult,
+  submitSignature,
+} from './submit-signature.js';
+export {
+  expireEnvelopes,
+  remindSigners,
+  requeueSeal,
+  sweepSigning,
+  sweepStuckSeals,
+} from './sweep-signing.js';

@@ -1,0 +1,70 @@
+import type { Queryable } from '../db/index.js';
+import {
+  type Envelope,
+  type EnvelopeDocument,
+  findSignerByToken,
+  getEnvelope,
+  type Signer,
+} from '../envelopes/index.js';
+import { AppError } from '../shared/errors.js';
+
+/** What the signer sees when they open their link. */
+export type SigningState = 'your-turn' | 'not-yet' | 'signed' | 'declined' | 'expired' | 'cancelled';
+
+export interface SigningView {
+  state: SigningState;
+  signer: Signer;
+  envelope: Envelope;
+  documents: EnvelopeDocument[];
+  signers: Signer[];
+  /** While not yet their turn: who holds it. */
+  waitingFor: string | null;
+  /** Signers who signed so far. */
+  signedCount: number;
+}
+
+/** The state a signer is in, from their row and their envelope's. */
+export function signingStateOf(signer: Signer, envelope: Envelope, now: Date): SigningState {
+  if (signer.status === 'signed') return 'signed';
+  if (envelope.status === 'declined') return 'declined';
+  if (envelope.status === 'cancelled') return 'cancelled';
+  if (envelope.status === 'expired' || (envelope.status === 'pending' && envelope.expiresAt <= now))
+    return 'expired';
+  if (signer.status === 'declined') return 'declined';
+  if (signer.status === 'current' && envelope.status === 'pending') return 'your-turn';
+  return 'not-yet';
+}
+
+/** The signer behind a link with everything the page shows (SIGNING_LINK_UNKNOWN for a bad token). */
+export async function loadSigningPage(
+  db: Queryable,
+  input: { token: string; now: Date },
+): Promise<SigningView> {
+  const found = await findSignerByToken(db, input.token);
+  if (!found) throw new AppError('SIGNING_LINK_UNKNOWN', 'unknown signing link');
+  const details = await getEnvelope(db, found.envelope.id);
+  const signer = details.signers.find((s) => s.id === found.signer.id) ?? found.signer;
+  const current = details.signers.find((s) => s.status === 'current');
+  return {
+    state: signingStateOf(signer, details.envelope, input.now),
+    signer,
+    envelope: details.envelope,
+    documents: details.documents,
+    signers: details.signers,
+    waitingFor: current && current.id !== signer.id ? current.address : null,
+    signedCount: details.signers.filter((s) => s.status === 'signed').length,
+  };
+}
+
+/** Same lookup, refusing anything but "your turn" with the code that explains why. */
+export async function loadSignerTurn(
+  db: Queryable,
+  input: { token: string; now: Date },
+): Promise<SigningView> {
+  const view = await loadSigningPage(db, input);
+  if (view.state === 'your-turn') return view;
+  if (view.state === 'not-yet') throw new AppError('SIGNING_NOT_YOUR_TURN', 'not this signer’s turn');
+  throw new AppError('SIGNING_ENDED', `signing closed for this signer: ${view.state}`, {
+    details: { state: view.state },
+  });
+}

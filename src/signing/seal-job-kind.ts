@@ -1,0 +1,1 @@
+export const SEAL_JOB = 'signing.seal';

@@ -1,0 +1,211 @@
+import { DocumentView } from './documents.js';
+import { SignaturePad, typedSignaturePng } from './pad.js';
+
+const IMAGE = { width: 600, height: 200 };
+const FONT = 'Homemade Apple';
+
+const app = document.getElementById('signing-app');
+if (app) void start(app);
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} missing`);
+  return el as T;
+}
+
+async function start(root: HTMLElement): Promise<void> {
+  const texts = JSON.parse(byId('signing-text').textContent ?? '{}') as Record<string, string>;
+  const text = (key: string, params: Record<string, string | number> = {}) =>
+    (texts[key] ?? key).replace(/\{(\w+)\}/g, (w, n: string) => (n in params ? String(params[n]) : w));
+  const base = root.dataset.base ?? '';
+  const csrf = root.dataset.csrf ?? '';
+
+  const show = (id: string, message: string | null) => {
+    const el = byId(id);
+    el.textContent = message ?? '';
+    el.hidden = !message;
+  };
+
+  async function post(path: string, body: unknown): Promise<{ ok: boolean; data: Record<string, unknown> }> {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, accept: 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+    const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    return { ok: res.ok, data };
+  }
+  const errorOf = (data: Record<string, unknown>) =>
+    ((data.error as { message?: string } | undefined)?.message ?? text('signing.submit.network')) as string;
+
+  // 1. Signature: drawn or typed.
+  let mode: 'drawn' | 'typed' = 'drawn';
+  let image: string | null = null;
+  const docs: DocumentView[] = [];
+  const typedInput = byId<HTMLInputElement>('typed-name');
+  const typedPreview = byId<HTMLCanvasElement>('typed-preview');
+  const fontReady = (async () => {
+    try {
+      const face = new FontFace(FONT, 'url(/assets/homemade-apple.woff2)');
+      document.fonts.add(await face.load());
+    } catch {
+      // The cursive fallback still gives a readable typed signature.
+    }
+  })();
+  const refresh = () => {
+    if (mode === 'drawn') image = pad.hasEnoughInk() ? pad.toPng(IMAGE.width, IMAGE.height) : null;
+    else
+      image =
+        typedInput.value.trim().length >= 2
+          ? typedSignaturePng(typedInput.value.trim(), IMAGE.width, IMAGE.height, FONT)
+          : null;
+    if (image) show('draw-error', null);
+    for (const d of docs) d.refreshImages();
+  };
+  const pad = new SignaturePad(byId<HTMLCanvasElement>('pad'), refresh);
+  byId('pad-undo').addEventListener('click', () => pad.undo());
+  byId('pad-redo').addEventListener('click', () => pad.redo());
+  byId('pad-clear').addEventListener('click', () => pad.clear());
+  const renderTyped = async () => {
+    await fontReady;
+    const ctx = typedPreview.getContext('2d');
+    typedPreview.width = IMAGE.width;
+    typedPreview.height = IMAGE.height;
+    const png = typedInput.value.trim()
+      ? typedSignaturePng(typedInput.value.trim(), IMAGE.width, IMAGE.height, FONT)
+      : null;
+    ctx?.clearRect(0, 0, IMAGE.width, IMAGE.height);
+    if (png && ctx) {
+      const img = new Image();
+      img.onload = () => ctx.drawImage(img, 0, 0);
+      img.src = png;
+    }
+    refresh();
+  };
+  typedInput.addEventListener('input', () => void renderTyped());
+  const tabs = [byId<HTMLButtonElement>('tab-draw'), byId<HTMLButtonElement>('tab-type')];
+  const selectTab = (index: number) => {
+    tabs.forEach((tab, i) => {
+      const isSelected = i === index;
+      tab.setAttribute('aria-selected', String(isSelected));
+      tab.tabIndex = isSelected ? 0 : -1;
+      byId(tab.getAttribute('aria-controls') ?? '').hidden = !isSelected;
+    });
+    mode = index === 0 ? 'drawn' : 'typed';
+    if (mode === 'typed') void renderTyped();
+    else refresh();
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener('click', () => selectTab(i));
+    tab.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+        const next = (i + 1) % tabs.length;
+        selectTab(next);
+        tabs[next]?.focus();
+      }
+    });
+  });
+
+  // 2. Documents and placements.
+  const updateStatus = () => {
+    for (const d of docs) {
+      const status = d.documentId
+        ? document.querySelector(`.doc[data-doc-id="${d.documentId}"] .doc-status`)
+        : null;
+      if (status)
+        status.textContent = d.placements.length
+          ? text('signing.place.count', { count: d.placements.length })
+          : text('signing.place.none');
+    }
+    show('place-error', null);
+  };
+  for (const el of Array.from(root.querySelectorAll<HTMLElement>('.doc'))) {
+    docs.push(
+      new DocumentView({
+        root: el,
+        text,
+        signatureImage: () => image,
+        onChange: updateStatus,
+        onNeedSignature: () => {
+          show('draw-error', text(mode === 'drawn' ? 'signing.draw.tooShort' : 'signing.type.tooShort'));
+          byId('step-draw').scrollIntoView({ behavior: 'smooth' });
+        },
+      }),
+    );
+  }
+  await Promise.all(docs.map((d) => d.load()));
+
+  // 3. Phone and code.
+  let isConfirmed = false;
+  let resendTimer = 0;
+  const resend = byId<HTMLButtonElement>('code-resend');
+  const sendCode = async () => {
+    show('phone-error', null);
+    const { ok, data } = await post('/code', { phone: byId<HTMLInputElement>('phone').value });
+    if (!ok) return show('phone-error', errorOf(data));
+    byId('code-form').hidden = false;
+    byId('code-sent').textContent = String(data.message ?? '');
+    byId<HTMLInputElement>('code').focus();
+    let left = Number(data.resendAfterSeconds ?? 30);
+    resend.disabled = true;
+    window.clearInterval(resendTimer);
+    resendTimer = window.setInterval(() => {
+      left -= 1;
+      if (left <= 0) {
+        resend.disabled = false;
+        window.clearInterval(resendTimer);
+      }
+    }, 1000);
+  };
+  byId('phone-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void sendCode();
+  });
+  resend.addEventListener('click', () => void sendCode());
+  byId('code-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    show('phone-error', null);
+    const { ok, data } = await post('/code/check', { code: byId<HTMLInputElement>('code').value });
+    if (!ok) return show('phone-error', errorOf(data));
+    isConfirmed = true;
+    byId('code-form').hidden = true;
+    byId('phone-form').hidden = true;
+    byId('code-ok').hidden = false;
+  });
+
+  // 4. Consent and submit (the button is disabled while a submit is in flight).
+  const signButton = byId<HTMLButtonElement>('sign');
+  signButton.addEventListener('click', async () => {
+    show('sign-error', null);
+    if (!image) {
+      show('draw-error', text(mode === 'drawn' ? 'signing.draw.tooShort' : 'signing.type.tooShort'));
+      return byId('step-draw').scrollIntoView();
+    }
+    const missing = docs.find((d) => d.placements.length === 0);
+    if (missing) return show('sign-error', text('signing.place.missing', { name: missing.name }));
+    if (!isConfirmed) return show('sign-error', text('signing.submit.needCode'));
+    if (!byId<HTMLInputElement>('consent').checked)
+      return show('sign-error', text('signing.submit.needConsent'));
+    signButton.disabled = true;
+    signButton.textContent = text('signing.submit.sending');
+    try {
+      const { ok, data } = await post('/sign', {
+        imagePng: image,
+        method: mode,
+        placements: docs.flatMap((d) => d.placements),
+        consent: true,
+      });
+      if (ok) {
+        window.location.assign(String(data.redirect));
+        return;
+      }
+      show('sign-error', errorOf(data));
+    } catch {
+      show('sign-error', text('signing.submit.network'));
+    }
+    signButton.disabled = false;
+    signButton.textContent = text('signing.submit.button');
+  });
+  root.dataset.ready = 'true';
+}

@@ -1,0 +1,1 @@
+export { registerSignerRoutes, type SignerRouteOptions } from './routes.js';
