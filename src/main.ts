@@ -4,6 +4,7 @@ import { registerJobCommands } from './cli/jobs.js';
 import { registerSmsCommands } from './cli/sms.js';
 import { registerPdfCommands } from './cli/pdf.js';
 import { registerMailCommands } from './cli/mail.js';
+import { registerSigningCommands } from './cli/signing.js';
 import { registerStartCommands } from './cli/start.js';
 
 /** The `paraphe` command: one program for every role and every operator task. */
@@ -18,5 +19,6 @@ registerJobCommands(program);
 registerSmsCommands(program);
 registerPdfCommands(program);
 registerMailCommands(program);
+registerSigningCommands(program);
 
 await program.parseAsync(process.argv);

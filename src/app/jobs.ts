@@ -30,9 +30,9 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   ];
 }
 
-export function jobSchedules(): JobSchedule[] {
+export function jobSchedules(ctx: AppContext): JobSchedule[] {
   return [
     { name: 'jobs.purge', kind: 'jobs.purge', payload: {}, intervalSeconds: 3600 },
-    ...signingSchedules(),
+    ...signingSchedules(ctx.config.signing),
   ];
 }

@@ -34,7 +34,7 @@ export async function startRoles(ctx: AppContext, roles: Role[]): Promise<Runnin
       ids: ctx.ids,
       logger: ctx.logger.child({ role: 'worker' }),
       jobs: jobDefinitions(ctx),
-      schedules: jobSchedules(),
+      schedules: jobSchedules(ctx),
       concurrency: ctx.config.jobs.concurrency,
       leaseSeconds: ctx.config.jobs.leaseSeconds,
       pollMs: ctx.config.jobs.pollMs,

@@ -113,6 +113,7 @@ export const EnvSchema = z.object({
   PARAPHE_SIGNING_RATE_PER_IP_MINUTE: envPositiveInt.default(300),
   PARAPHE_SIGNING_RATE_PER_TOKEN_MINUTE: envPositiveInt.default(60),
   PARAPHE_SEAL_STUCK_MINUTES: envPositiveInt.default(15),
+  PARAPHE_SIGNING_SWEEP_SECONDS: envPositiveInt.default(60),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -252,6 +253,7 @@ export function shapeConfig(env: Env, cwd: string) {
       ratePerIpPerMinute: env.PARAPHE_SIGNING_RATE_PER_IP_MINUTE,
       ratePerTokenPerMinute: env.PARAPHE_SIGNING_RATE_PER_TOKEN_MINUTE,
       sealStuckMinutes: env.PARAPHE_SEAL_STUCK_MINUTES,
+      sweepSeconds: env.PARAPHE_SIGNING_SWEEP_SECONDS,
       notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
     },
   };

@@ -21,6 +21,8 @@ export interface SigningSettings {
   ratePerTokenPerMinute: number;
   /** An envelope `sealing` this long without a live seal job is enqueued again by the sweep. */
   sealStuckMinutes: number;
+  /** How often the sweep (expiry, reminders, stuck seals) runs. */
+  sweepSeconds: number;
   /** From address of the notifications. */
   notifyFrom: string;
 }

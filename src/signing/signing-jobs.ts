@@ -29,7 +29,7 @@ export function signingJobs(deps: SigningDeps): JobDefinition[] {
   ];
 }
 
-/** Expiry, reminders and stuck seals are looked at every minute. */
-export function signingSchedules(): JobSchedule[] {
-  return [{ name: SWEEP_JOB, kind: SWEEP_JOB, payload: {}, intervalSeconds: 60 }];
+/** Expiry, reminders and stuck seals are looked at every `sweepSeconds` (a minute by default). */
+export function signingSchedules(settings: { sweepSeconds: number }): JobSchedule[] {
+  return [{ name: SWEEP_JOB, kind: SWEEP_JOB, payload: {}, intervalSeconds: settings.sweepSeconds }];
 }

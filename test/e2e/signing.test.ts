@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
@@ -18,6 +18,7 @@ import {
   saveAttachment,
   screenshot,
   sendSignRequest,
+  seriousViolations,
   stampRectInPoints,
   startParaphe,
   waitForCode,
@@ -42,6 +43,7 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
   > = {};
 
   before(async () => {
+    rmSync(artifactsDir, { recursive: true, force: true });
     mkdirSync(artifactsDir, { recursive: true });
     svc = await startParaphe();
     const files = path.join(svc.dir, 'files');
@@ -80,6 +82,7 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
       /En attente de la signature de alice@example\.test/,
     );
     await screenshot(page, 'bob-not-yet');
+    assert.deepEqual(await seriousViolations(page), []);
     await page.close();
   });
 
@@ -95,6 +98,7 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     await page.locator('#signing-app[data-ready="true"]').waitFor();
     await page.locator('.doc').first().locator('.page[data-page="1"][data-rendered="true"]').waitFor();
     await screenshot(page, 'alice-opened');
+    assert.deepEqual(await seriousViolations(page), []);
 
     await drawWithMouse(page);
     // Placing before signing works; page 2 of the contract, then the annex's only page.
@@ -155,6 +159,7 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     await Promise.all([page.waitForURL(/done=1/), page.locator('#sign').click()]);
     await page.getByRole('heading', { name: 'Merci, c’est signé' }).waitFor();
     await screenshot(page, 'alice-signed');
+    assert.deepEqual(await seriousViolations(page), []);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -185,6 +190,7 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     };
     await page.locator('.doc').nth(1).locator('.place-here').first().tap();
     await screenshot(page, 'bob-drawn-placed-phone');
+    assert.deepEqual(await seriousViolations(page), []);
 
     const since = new Date(Date.now() - 1000);
     await page.locator('#phone').fill('07 81 23 45 42');
