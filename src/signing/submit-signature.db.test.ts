@@ -1,0 +1,344 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { deflateSync } from 'node:zlib';
+import { freshDb } from '../../test/support/db.js';
+import { makeTestPdf } from '../../test/support/make-pdf.js';
+import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
+import { createAccount } from '../accounts/index.js';
+import { listAuditEvents } from '../audit/index.js';
+import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
+import type { Db } from '../db/index.js';
+import { createEnvelope, getEnvelope, issueSignerLink } from '../envelopes/index.js';
+import { ensureDevSealKey } from '../keys/index.js';
+import { manualClock } from '../shared/clock.js';
+import { isAppError } from '../shared/errors.js';
+import { randomIds } from '../shared/ids.js';
+import { devSmsSender } from '../sms/index.js';
+import { declineSigning } from './decline-signing.js';
+import type { SigningDeps } from './deps.js';
+import { sealEnvelope } from './seal-envelope.js';
+import { checkSigningCode, sendSigningCode } from './send-signing-code.js';
+import { submitSignature } from './submit-signature.js';
+import { remindSigners } from './sweep-signing.js';
+
+/** A real PNG (RGBA, 8-bit): a dark stroke on transparency. */
+function signaturePng(width = 300, height = 100): Uint8Array {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (Math.abs(y - height / 2 - Math.sin(x / 20) * 20) < 3)
+        rows.set([10, 30, 90, 255], y * (width * 4 + 1) + 1 + x * 4);
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(rows)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
+}
+
+describe('signing use cases', () => {
+  let db: Db;
+  let blobs: BlobStore;
+  let dir: string;
+  const clock = manualClock('2026-11-26T09:00:00Z');
+  let deps: SigningDeps;
+  let documentId: string;
+  let envelopeId: string;
+  const tokens: string[] = [];
+
+  before(async () => {
+    db = await freshDb();
+    dir = mkdtempSync(path.join(tmpdir(), 'paraphe-signing-'));
+    blobs = await openFsBlobStore({ root: dir, ids: randomIds });
+    const ids = randomIds;
+    const settings = testSmsSettings();
+    const sms = {
+      db,
+      clock,
+      ids,
+      sender: devSmsSender({ db, clock, ids }),
+      settings,
+      secret: settings.otpSecret ?? '',
+    };
+    const key = await ensureDevSealKey(path.join(dir, 'keys'));
+    deps = {
+      db,
+      blobs,
+      clock,
+      ids,
+      sms,
+      settings: {
+        publicUrl: 'https://sign.example.test',
+        codeFreshSeconds: 900,
+        reminderAfterDays: 3,
+        reminderEveryDays: 3,
+        reminderMax: 3,
+        sealedAttachMaxBytes: 15 * 1024 * 1024,
+        ratePerIpPerMinute: 1000,
+        ratePerTokenPerMinute: 1000,
+        sealStuckMinutes: 15,
+        sweepSeconds: 60,
+        notifyFrom: 'Paraphe <noreply@example.test>',
+      },
+      seal: {
+        getKey: async () => key,
+        reason: () => 'TEST',
+        location: '',
+        contactInfo: '',
+        docMdpPermissions: 1,
+        locale: 'fr',
+      },
+    };
+    const account = await createAccount(
+      { db, clock, ids },
+      { name: 'Test', mailboxes: ['sender@example.test'] },
+    );
+    const pdf = await blobs.put(await makeTestPdf({ pages: 2 }));
+    const raw = await blobs.put(new TextEncoder().encode('raw message'));
+    const created = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>('SELECT id FROM mailboxes WHERE account_id = $1', [
+        account.id,
+      ]);
+      const result = await createEnvelope(
+        tx,
+        { clock, ids },
+        {
+          accountId: account.id,
+          mailboxId: rows[0]?.id ?? '',
+          senderAddress: 'sender@example.test',
+          subject: 'Contrat',
+          locale: 'fr',
+          messageId: null,
+          queueId: null,
+          dedupeKey: 'k1',
+          raw,
+          expiresAt: new Date('2026-12-26T09:00:00Z'),
+          documents: [
+            {
+              fileName: 'contrat.pdf',
+              sha256: pdf.sha256,
+              sizeBytes: pdf.sizeBytes,
+              pageCount: 2,
+              hasSignatures: false,
+            },
+          ],
+          signers: [
+            { address: 'alice@example.test', name: 'Alice' },
+            { address: 'bob@example.test', name: null },
+          ],
+        },
+      );
+      assert.ok(result.isNew);
+      for (const s of result.signers)
+        tokens.push(
+          (
+            await issueSignerLink(
+              tx,
+              { clock, ids },
+              { signerId: s.id, envelopeId: result.envelopeId, purpose: 'copy', publicUrl: 'https://x' },
+            )
+          ).token,
+        );
+      return result;
+    });
+    envelopeId = created.envelopeId;
+    documentId = (await getEnvelope(db, envelopeId)).documents[0]?.id ?? '';
+  });
+
+  after(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const request = (token: string) => ({
+    token,
+    imagePng: signaturePng(),
+    method: 'drawn' as const,
+    placements: [{ documentId, page: 2, x: 300, y: 600, width: 150, height: 50 }],
+    isConsentGiven: true,
+    ip: '192.0.2.1',
+    userAgent: 'test',
+  });
+  const confirmPhone = async (token: string, phone: string) => {
+    const sent = await sendSigningCode(deps, { token, phone, locale: 'fr', ip: null, userAgent: null });
+    assert.equal(sent.status, 'sent');
+    const check = await checkSigningCode(deps, {
+      token,
+      code: await latestDevCode(db, phone),
+      ip: null,
+      userAgent: null,
+    });
+    assert.equal(check.status, 'confirmed');
+  };
+  const code = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (error) {
+      if (isAppError(error)) return error.code;
+      throw error;
+    }
+    return 'ok';
+  };
+
+  it('refuses a code request and a submit from the signer whose turn it is not', async () => {
+    assert.equal(
+      await code(
+        sendSigningCode(deps, {
+          token: tokens[1] as string,
+          phone: '0612345678',
+          locale: 'fr',
+          ip: null,
+          userAgent: null,
+        }),
+      ),
+      'SIGNING_NOT_YOUR_TURN',
+    );
+    assert.equal(await code(submitSignature(deps, request(tokens[1] as string))), 'SIGNING_NOT_YOUR_TURN');
+  });
+
+  it('refuses a submit without a confirmed code, without consent, or without a placement on a document', async () => {
+    const alice = tokens[0] as string;
+    assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    assert.equal(
+      await code(submitSignature(deps, { ...request(alice), isConsentGiven: false })),
+      'SIGNING_CONSENT_REQUIRED',
+    );
+    assert.equal(
+      await code(submitSignature(deps, { ...request(alice), placements: [] })),
+      'SIGNING_PLACEMENT_MISSING',
+    );
+    assert.equal(
+      await code(
+        submitSignature(deps, {
+          ...request(alice),
+          placements: [{ documentId, page: 3, x: 0, y: 0, width: 150, height: 50 }],
+        }),
+      ),
+      'SIGNING_PLACEMENT_INVALID',
+    );
+    assert.equal(
+      await code(submitSignature(deps, { ...request(alice), imagePng: new TextEncoder().encode('<svg/>') })),
+      'SIGNING_IMAGE_INVALID',
+    );
+  });
+
+  it('refuses a code confirmed too long ago', async () => {
+    const alice = tokens[0] as string;
+    await confirmPhone(alice, '+33612345678');
+    clock.advance(901_000);
+    assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+  });
+
+  it('records one Signature for two concurrent submits and passes the turn to Bob', async () => {
+    const alice = tokens[0] as string;
+    clock.advance(31_000);
+    await confirmPhone(alice, '+33612345678');
+    const results = await Promise.all([
+      submitSignature(deps, request(alice)),
+      submitSignature(deps, request(alice)),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ['already-signed', 'signed']);
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM signatures WHERE envelope_id = $1',
+      [envelopeId],
+    );
+    assert.equal(rows[0]?.n, 1);
+    const details = await getEnvelope(db, envelopeId);
+    assert.deepEqual(
+      details.signers.map((s) => s.status),
+      ['signed', 'current'],
+    );
+    const mails = await db.query<{ purpose: string }>(
+      'SELECT purpose FROM mail_outbox WHERE envelope_id = $1 ORDER BY purpose',
+      [envelopeId],
+    );
+    assert.deepEqual(
+      mails.rows.map((r) => r.purpose),
+      ['signing.progress', 'signing.turn'],
+    );
+    const audit = (await listAuditEvents(db, envelopeId)).map((e) => e.type);
+    assert.ok(audit.includes('signature.recorded'));
+  });
+
+  it('reminds Bob after 3 days, every 3 days, at most 3 times', async () => {
+    const count = async () =>
+      Number(
+        (
+          await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM mail_outbox WHERE purpose = 'signing.reminder'`,
+          )
+        ).rows[0]?.n,
+      );
+    clock.advance(2 * 86_400_000);
+    assert.equal(await remindSigners(deps), 0);
+    clock.advance(86_400_000 + 1000);
+    assert.equal(await remindSigners(deps), 1);
+    assert.equal(await remindSigners(deps), 0);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(3 * 86_400_000 + 1000);
+      await remindSigners(deps);
+    }
+    assert.equal(await count(), 3);
+  });
+
+  it('seals once when the last signer signs, and mails the sealed PDF to everyone', async () => {
+    const bob = tokens[1] as string;
+    await confirmPhone(bob, '+33698765432');
+    const result = await submitSignature(deps, request(bob));
+    assert.deepEqual(result, { status: 'signed', signedCount: 2, total: 2, isLast: true });
+    assert.equal((await sealEnvelope(deps, { envelopeId })).status, 'completed');
+    assert.equal((await sealEnvelope(deps, { envelopeId })).status, 'nothing-to-do');
+    const { envelope } = await getEnvelope(db, envelopeId);
+    assert.equal(envelope.status, 'completed');
+    const completed = await db.query<{ recipients: string[] }>(
+      `SELECT recipients FROM mail_outbox WHERE purpose = 'signing.completed' ORDER BY created_at`,
+    );
+    assert.deepEqual(completed.rows.map((r) => r.recipients[0]).sort(), [
+      'alice@example.test',
+      'bob@example.test',
+      'sender@example.test',
+    ]);
+    const sealed = await db.query<{ sha256: string }>(
+      'SELECT sha256 FROM sealed_documents WHERE envelope_id = $1',
+      [envelopeId],
+    );
+    assert.equal(sealed.rows.length, 1);
+    assert.ok(await blobs.has(sealed.rows[0]?.sha256 ?? ''));
+  });
+
+  it('refuses a decline once the envelope has ended', async () => {
+    assert.equal(
+      await code(
+        declineSigning(deps, { token: tokens[1] as string, reason: null, ip: null, userAgent: null }),
+      ),
+      'SIGNING_ENDED',
+    );
+  });
+});
