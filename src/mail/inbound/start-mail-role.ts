@@ -115,6 +115,7 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     async stop() {
       await Promise.all(listeners.map((l) => l.close()));
       await Promise.allSettled([...immediate]);
+      if (!ctx.nextHop) await nextHop.close?.();
     },
   };
 }
