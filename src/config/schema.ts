@@ -38,13 +38,24 @@ export const EnvSchema = z.object({
   PARAPHE_MAIL_ALLOWED_CLIENTS: envList.default(['127.0.0.1', '::1']),
   PARAPHE_MAIL_MAX_BYTES: envPositiveInt.default(35 * 1024 * 1024),
   PARAPHE_MAIL_HOSTNAME: z.string().min(1).optional(),
-  PARAPHE_SIGN_MARKER: z.string().min(1).default('*SIGN'),
+  // envelopes
+  PARAPHE_SIGN_MARKER: z.string().trim().min(2).max(40).default('*SIGN'),
+  PARAPHE_MAX_SIGNERS: envPositiveInt.max(200).default(20),
+  PARAPHE_MAX_ATTACHMENT_BYTES: envPositiveInt.default(20 * 1024 * 1024),
+  PARAPHE_ENVELOPE_EXPIRY_DAYS: envPositiveInt.max(3650).default(30),
+  PARAPHE_NOTIFY_FROM: z.string().min(3).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export const roleNames = ['mail', 'web', 'worker'] as const;
 export type Role = (typeof roleNames)[number];
+
+/** A domain for default From addresses: the public host when it is a name, else `localhost`. */
+function mailDomainOf(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(host) ? host : 'localhost';
+}
 
 /** The typed configuration the rest of the program receives. */
 export function shapeConfig(env: Env, cwd: string) {
@@ -88,6 +99,14 @@ export function shapeConfig(env: Env, cwd: string) {
       stopGraceSeconds: env.PARAPHE_JOBS_STOP_GRACE_SECONDS,
     },
     demoMailbox: env.PARAPHE_DEMO_MAILBOX,
+    envelopes: {
+      marker: env.PARAPHE_SIGN_MARKER,
+      maxSigners: env.PARAPHE_MAX_SIGNERS,
+      maxAttachmentBytes: env.PARAPHE_MAX_ATTACHMENT_BYTES,
+      expiryDays: env.PARAPHE_ENVELOPE_EXPIRY_DAYS,
+      publicUrl,
+      notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
+    },
   };
 }
 

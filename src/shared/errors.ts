@@ -45,6 +45,27 @@ export const errorCatalogue = {
   MAIL_CLIENT_NOT_ALLOWED: 'forbidden',
   MAIL_TOO_LARGE: 'invalid',
   MAIL_FILTER_FAILED: 'unavailable',
+  // pdf
+  PDF_NOT_PDF: 'invalid',
+  PDF_DAMAGED: 'invalid',
+  PDF_ENCRYPTED_USER_PASSWORD: 'invalid',
+  PDF_ENCRYPTED_OWNER_PASSWORD: 'invalid',
+  PDF_NO_PAGES: 'invalid',
+  PDF_CERTIFIED: 'invalid',
+  PDF_DYNAMIC_XFA: 'invalid',
+  PDF_PAGE_OUT_OF_RANGE: 'invalid',
+  PDF_STAMP_RECT_INVALID: 'invalid',
+  PDF_STAMP_IMAGE_INVALID: 'invalid',
+  PDF_SIGNATURE_TOO_LARGE: 'internal',
+  PDF_OUTPUT_INVALID: 'internal',
+  // envelopes
+  ENVELOPE_NOT_FOUND: 'not_found',
+  ENVELOPE_STATE_CONFLICT: 'conflict',
+  SIGNER_NOT_CURRENT: 'conflict',
+  SIGN_REQUEST_NO_PDF: 'invalid',
+  SIGN_REQUEST_NO_SIGNER: 'invalid',
+  SIGN_REQUEST_TOO_MANY_SIGNERS: 'invalid',
+  SIGN_REQUEST_ATTACHMENT_TOO_LARGE: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

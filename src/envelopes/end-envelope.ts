@@ -1,0 +1,49 @@
+import { recordAuditEvent } from '../audit/index.js';
+import type { Queryable } from '../db/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Ids } from '../shared/ids.js';
+import { moveEnvelope } from './transition.js';
+
+/**
+ * Ends an envelope that is still collecting signatures: `cancelled` (an operator or the sender)
+ * or `expired` (the expiry sweep). ENVELOPE_STATE_CONFLICT when it already ended or is sealing.
+ */
+export async function endEnvelope(
+  tx: Queryable,
+  deps: { clock: Clock; ids: Ids },
+  input: { envelopeId: string; to: 'cancelled' | 'expired'; actor: 'operator' | 'sender' | 'system' },
+): Promise<void> {
+  await moveEnvelope(tx, {
+    envelopeId: input.envelopeId,
+    from: ['pending'],
+    to: input.to,
+    now: deps.clock.now(),
+    isFinal: true,
+  });
+  await recordAuditEvent(tx, deps, { type: `envelope.${input.to}`, actor: input.actor, envelopeId: input.envelopeId });
+}
+
+/** Pending envelopes whose expiry date passed, oldest first, for the expiry sweep. */
+export async function listExpiredEnvelopes(db: Queryable, input: { now: Date; limit: number }): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM envelopes WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
+    [input.now, input.limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The seal job finished: `sealing` → `completed`, once. */
+export async function markEnvelopeCompleted(
+  tx: Queryable,
+  deps: { clock: Clock; ids: Ids },
+  input: { envelopeId: string },
+): Promise<void> {
+  await moveEnvelope(tx, {
+    envelopeId: input.envelopeId,
+    from: ['sealing'],
+    to: 'completed',
+    now: deps.clock.now(),
+    isFinal: true,
+  });
+  await recordAuditEvent(tx, deps, { type: 'envelope.completed', actor: 'system', envelopeId: input.envelopeId });
+}

@@ -1,0 +1,239 @@
+import { recordAuditEvent } from '../../../audit/index.js';
+import type { BlobRef } from '../../../blobs/index.js';
+import type { Queryable } from '../../../db/index.js';
+import {
+  chooseSigners,
+  createEnvelope,
+  findEnvelopeByDedupeKey,
+  getEnvelope,
+  issueSignerLink,
+} from '../../../envelopes/index.js';
+import { enqueueOutgoingMail } from '../../outbound/index.js';
+import type { DsnParams } from '../../outbound/index.js';
+import { analyseMessage, type MessageFacts } from './analyse-message.js';
+import { buildCopy, signerBlock } from './build-copy.js';
+import { buildRefusalReply, type SignRequestProblem } from './build-refusal-reply.js';
+import { type CheckedDocument, findProblems } from './find-problems.js';
+import { stripMarker } from './mime/subject.js';
+import type { SignRequestDeps, SignRequestInput, SignRequestOutcome } from './types.js';
+
+/** Same message again (retry, or Postfix's split of > 50 recipients) = same key. */
+export function dedupeKeyOf(facts: MessageFacts, queueId: string | undefined): string {
+  if (facts.messageId) return `message-id:${facts.messageId}`;
+  if (queueId) return `queue-id:${queueId}`;
+  return `sha256:${facts.rawSha256}`;
+}
+
+/** DSN parameters that concern one recipient of a multi-recipient transaction. */
+function dsnFor(dsn: DsnParams | undefined, recipient: string): DsnParams | undefined {
+  if (!dsn) return undefined;
+  const pick = (map: Record<string, string> | undefined) => {
+    const value = map?.[recipient];
+    return value === undefined ? undefined : { [recipient]: value };
+  };
+  const out: DsnParams = {};
+  if (dsn.ret) out.ret = dsn.ret;
+  if (dsn.envid) out.envid = dsn.envid;
+  const notify = pick(dsn.notify);
+  const orcpt = pick(dsn.orcpt);
+  if (notify) out.notify = notify;
+  if (orcpt) out.orcpt = orcpt;
+  return out;
+}
+
+/**
+ * Turns a *SIGN message into an envelope and one copy per envelope recipient (signers with their
+ * block and link, others with the marker removed only), all in one transaction with the outbox,
+ * so the caller may answer 250 as soon as it resolves. A sender's mistake creates nothing and
+ * queues one explanatory reply instead. Throws only for our own faults (the caller answers 451).
+ */
+export async function handleSignRequest(deps: SignRequestDeps, input: SignRequestInput): Promise<SignRequestOutcome> {
+  const { config } = deps;
+  const facts = analyseMessage(input.raw);
+  const dedupeKey = dedupeKeyOf(facts, input.queueId);
+  const recipients = [...new Set(input.recipients.map((r) => r.trim().toLowerCase()))];
+
+  const existing = await findEnvelopeByDedupeKey(deps.db, { mailboxId: input.sender.mailboxId, dedupeKey });
+  if (existing) {
+    await deps.db.transaction((tx) => sendCopies(tx, deps, { envelopeId: existing, facts, input, recipients }));
+    return { outcome: 'duplicate', envelopeId: existing };
+  }
+  const earlierRefusal = await findRefusal(deps.db, input.sender.mailboxId, dedupeKey);
+  if (earlierRefusal) return { outcome: 'refused', problems: earlierRefusal };
+
+  const choice = chooseSigners({
+    to: facts.to,
+    cc: facts.cc,
+    senderAddress: input.sender.address,
+    envelopeRecipients: recipients,
+  });
+  const { problems, documents } = await findProblems({
+    files: facts.files,
+    signerCount: choice.requestedCount,
+    maxSigners: config.maxSigners,
+    maxAttachmentBytes: config.maxAttachmentBytes,
+    inspectPdf: deps.inspectPdf,
+  });
+  const rawRef = await deps.blobs.put(input.raw);
+  if (problems.length > 0) return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
+
+  // Content-addressed blobs: writing them before the transaction is safe (a rollback leaves an
+  // unreferenced blob, never a row without its bytes).
+  const stored: { doc: CheckedDocument; ref: BlobRef }[] = [];
+  for (const doc of documents) stored.push({ doc, ref: await deps.blobs.put(doc.file.bytes) });
+  const expiresAt = new Date(input.receivedAt.getTime() + config.expiryDays * 86_400_000);
+
+  return deps.db.transaction(async (tx) => {
+    const created = await createEnvelope(tx, deps, {
+      accountId: input.sender.accountId,
+      mailboxId: input.sender.mailboxId,
+      senderAddress: input.sender.address,
+      subject: stripForStorage(facts.subject, config.marker),
+      locale: facts.locale,
+      messageId: facts.messageId,
+      queueId: input.queueId ?? null,
+      dedupeKey,
+      raw: rawRef,
+      expiresAt,
+      documents: stored.map(({ doc, ref }) => ({
+        fileName: doc.file.fileName,
+        sha256: ref.sha256,
+        sizeBytes: ref.sizeBytes,
+        pageCount: doc.inspection.pageCount,
+        hasSignatures: doc.inspection.signatures.length > 0,
+      })),
+      signers: choice.signers,
+    });
+    await sendCopies(tx, deps, { envelopeId: created.envelopeId, facts, input, recipients });
+    return created.isNew
+      ? { outcome: 'created' as const, envelopeId: created.envelopeId }
+      : { outcome: 'duplicate' as const, envelopeId: created.envelopeId };
+  });
+}
+
+function stripForStorage(subject: string, marker: string): string {
+  return stripMarker(subject, marker).slice(0, 500);
+}
+
+/**
+ * Queues the copy of every envelope recipient of this delivery that has none yet. The row in
+ * envelope_recipients is claimed first (ON CONFLICT DO NOTHING), so two deliveries of the same
+ * message never queue the same recipient twice.
+ */
+async function sendCopies(
+  tx: Queryable,
+  deps: SignRequestDeps,
+  ctx: { envelopeId: string; facts: MessageFacts; input: SignRequestInput; recipients: string[] },
+): Promise<void> {
+  const { envelope, documents, signers } = await getEnvelope(tx, ctx.envelopeId);
+  const now = deps.clock.now();
+  const queued: string[] = [];
+  const senderLabel =
+    ctx.facts.from?.name && ctx.facts.from.address === envelope.senderAddress
+      ? `${ctx.facts.from.name} (${envelope.senderAddress})`
+      : envelope.senderAddress;
+  for (const recipient of ctx.recipients) {
+    const signer = signers.find((s) => s.address === recipient) ?? null;
+    const claimed = await tx.query(
+      `INSERT INTO envelope_recipients (envelope_id, address, signer_id, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (envelope_id, address) DO NOTHING RETURNING address`,
+      [envelope.id, recipient, signer?.id ?? null, now],
+    );
+    if (claimed.rowCount === 0) continue;
+    let block = null;
+    if (signer && envelope.status === 'pending') {
+      const link = await issueSignerLink(tx, deps, {
+        signerId: signer.id,
+        envelopeId: envelope.id,
+        purpose: 'copy',
+        publicUrl: deps.config.publicUrl,
+      });
+      block = signerBlock({
+        locale: envelope.locale,
+        senderLabel,
+        documentNames: documents.map((d) => d.fileName),
+        signerAddresses: signers.map((s) => s.address),
+        position: signer.position,
+        url: link.url,
+      });
+    }
+    const copy = buildCopy(ctx.input.raw, { marker: deps.config.marker, block });
+    const outboxId = await enqueueOutgoingMail(tx, deps, {
+      from: ctx.input.mailFrom,
+      to: [recipient],
+      raw: copy.raw,
+      dsn: dsnFor(ctx.input.dsn, recipient),
+      purpose: signer ? 'signer.copy' : 'recipient.copy',
+      envelopeId: envelope.id,
+    });
+    await tx.query('UPDATE envelope_recipients SET outbox_id = $3 WHERE envelope_id = $1 AND address = $2', [
+      envelope.id,
+      recipient,
+      outboxId,
+    ]);
+    queued.push(`${recipient}:${copy.mode}`);
+  }
+  if (queued.length > 0) {
+    await recordAuditEvent(tx, deps, {
+      type: 'envelope.copies_queued',
+      actor: 'system',
+      envelopeId: envelope.id,
+      data: { queueId: ctx.input.queueId ?? null, copies: queued },
+    });
+  }
+}
+
+async function findRefusal(db: Queryable, mailboxId: string, dedupeKey: string): Promise<string[] | null> {
+  const { rows } = await db.query<{ problems: string[] }>(
+    'SELECT problems FROM sign_request_refusals WHERE mailbox_id = $1 AND dedupe_key = $2',
+    [mailboxId, dedupeKey],
+  );
+  return rows[0]?.problems ?? null;
+}
+
+async function refuse(
+  deps: SignRequestDeps,
+  ctx: { facts: MessageFacts; input: SignRequestInput; dedupeKey: string; problems: SignRequestProblem[]; rawSha256: string },
+): Promise<SignRequestOutcome> {
+  const codes = [...new Set(ctx.problems.map((p) => p.code))];
+  const reply = await buildRefusalReply({
+    locale: ctx.facts.locale,
+    from: deps.config.notifyFrom,
+    to: ctx.input.sender.address,
+    subject: stripForStorage(ctx.facts.subject, deps.config.marker),
+    marker: deps.config.marker,
+    problems: ctx.problems,
+    original: ctx.input.raw,
+    inReplyTo: ctx.facts.messageId,
+    messageId: `<${deps.ids.uuid()}@paraphe>`,
+    date: deps.clock.now(),
+  });
+  await deps.db.transaction(async (tx) => {
+    const id = deps.ids.uuid();
+    const inserted = await tx.query(
+      `INSERT INTO sign_request_refusals (id, mailbox_id, dedupe_key, problems, raw_sha256, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (mailbox_id, dedupe_key) DO NOTHING RETURNING id`,
+      [id, ctx.input.sender.mailboxId, ctx.dedupeKey, JSON.stringify(codes), ctx.rawSha256, deps.clock.now()],
+    );
+    if (inserted.rowCount === 0) return;
+    const outboxId = await enqueueOutgoingMail(tx, deps, {
+      from: addressOf(deps.config.notifyFrom),
+      to: [ctx.input.sender.address],
+      raw: reply,
+      purpose: 'sender.refusal',
+    });
+    await tx.query('UPDATE sign_request_refusals SET outbox_id = $2 WHERE id = $1', [id, outboxId]);
+    await recordAuditEvent(tx, deps, {
+      type: 'sign_request.refused',
+      actor: 'sender',
+      data: { sender: ctx.input.sender.address, messageId: ctx.facts.messageId, queueId: ctx.input.queueId ?? null, problems: ctx.problems },
+    });
+  });
+  return { outcome: 'refused', problems: codes };
+}
+
+/** The bare address of a `Name <address>` From value (the SMTP envelope needs it). */
+function addressOf(from: string): string {
+  const match = /<([^>]+)>/.exec(from);
+  return (match?.[1] ?? from).trim();
+}

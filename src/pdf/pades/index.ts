@@ -1,0 +1,2 @@
+export { type CreateCadesSignatureOptions, createCadesSignature } from './cms.js';
+export type { SealKey, TimestampClient } from './types.js';
