@@ -69,7 +69,7 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
   };
   const handleSignRequest: SignRequestHandler = async (input) => {
     const outcome = await ctx.handleSignRequest(input);
-    if (outcome.outcome === 'created') {
+    if (outcome.outcome !== 'refused') {
       const attempt = deliverNow(outcome.envelopeId).catch((error: unknown) =>
         logger.warn({ err: error }, 'immediate delivery failed'),
       );
