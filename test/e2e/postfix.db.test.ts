@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { createAccount } from '../../src/accounts/index.js';
 import { type BlobStore, openFsBlobStore } from '../../src/blobs/index.js';
-import type { Db } from '../../src/db/index.js';
-import MailComposer from 'nodemailer/lib/mail-composer';
-import { simpleParser } from 'mailparser';
 import { loadConfig } from '../../src/config/index.js';
+import type { Db } from '../../src/db/index.js';
 import {
   handleSignRequest,
   type MailRole,

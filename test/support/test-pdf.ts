@@ -1,7 +1,9 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 /** A small valid PDF (A4 pages with a line of text), optionally padded to about `minBytes`. */
-export async function makeTestPdf(options: { pages?: number; title?: string; minBytes?: number } = {}): Promise<Uint8Array> {
+export async function makeTestPdf(
+  options: { pages?: number; title?: string; minBytes?: number } = {},
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (let i = 0; i < (options.pages ?? 1); i++) {
