@@ -19,7 +19,14 @@ const jobCount = Number(process.argv[process.argv.indexOf('--jobs') + 1]) || 500
 async function timeToReady(dataDir: string): Promise<number> {
   const started = performance.now();
   const child = spawn(process.execPath, [path.join(root, 'dist/main.js'), 'start'], {
-    env: { ...process.env, PARAPHE_DATA_DIR: dataDir, PARAPHE_HTTP_PORT: '0', PARAPHE_LMTP_PORT: '0', PARAPHE_SMTP_PORT: '0', PARAPHE_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PARAPHE_DATA_DIR: dataDir,
+      PARAPHE_HTTP_PORT: '0',
+      PARAPHE_LMTP_PORT: '0',
+      PARAPHE_SMTP_PORT: '0',
+      PARAPHE_LOG_LEVEL: 'warn',
+    },
   });
   let stderr = '';
   const web = await new Promise<string>((resolve, reject) => {
@@ -54,7 +61,13 @@ async function throughput(db: Db, concurrency: number): Promise<number> {
     leaseSeconds: 60,
     pollMs: 5,
     stopGraceSeconds: 5,
-    jobs: [defineJob({ kind: 'bench.noop', payloadSchema: z.object({ i: z.number() }), handle: async () => void done++ })],
+    jobs: [
+      defineJob({
+        kind: 'bench.noop',
+        payloadSchema: z.object({ i: z.number() }),
+        handle: async () => void done++,
+      }),
+    ],
   });
   const started = performance.now();
   worker.start();
@@ -71,20 +84,26 @@ const warm: number[] = [];
 for (let i = 0; i < 3; i++) warm.push(await timeToReady(dataDir));
 rmSync(dataDir, { recursive: true, force: true });
 const warmMedian = [...warm].sort((a, b) => a - b)[1] as number;
-console.log(`start → ready (embedded): first start ${first.toFixed(0)} ms, warm median ${warmMedian.toFixed(0)} ms (goal ≤ 3000 ms) → ${(warmMedian / 3000).toFixed(2)}x of the budget`);
+console.log(
+  `start → ready (embedded): first start ${first.toFixed(0)} ms, warm median ${warmMedian.toFixed(0)} ms (goal ≤ 3000 ms) → ${(warmMedian / 3000).toFixed(2)}x of the budget`,
+);
 
 const pglite = await openPglite(undefined);
 await migrate(pglite);
 const pgliteRate = await throughput(pglite, 32);
 await pglite.close();
 
-const [pgDir, pgUrl] = execFileSync('bash', [path.join(root, 'scripts/pg-server.sh')], { encoding: 'utf8' }).trim().split(' ');
+const [pgDir, pgUrl] = execFileSync('bash', [path.join(root, 'scripts/pg-server.sh')], { encoding: 'utf8' })
+  .trim()
+  .split(' ');
 try {
   const pg = await openPostgres({ url: pgUrl as string, poolSize: 10 });
   await migrate(pg);
   const pgRate = await throughput(pg, 32);
   await pg.close();
-  console.log(`trivial jobs (${jobCount}): PGlite ${pgliteRate.toFixed(0)} jobs/s, Postgres ${pgRate.toFixed(0)} jobs/s (goal ≥ 500) → ${(pgliteRate / 500).toFixed(2)}x and ${(pgRate / 500).toFixed(2)}x of the goal`);
+  console.log(
+    `trivial jobs (${jobCount}): PGlite ${pgliteRate.toFixed(0)} jobs/s, Postgres ${pgRate.toFixed(0)} jobs/s (goal ≥ 500) → ${(pgliteRate / 500).toFixed(2)}x and ${(pgRate / 500).toFixed(2)}x of the goal`,
+  );
 } finally {
   execFileSync('bash', [path.join(root, 'scripts/pg-server.sh'), 'stop', pgDir as string]);
 }

@@ -64,7 +64,11 @@ export async function createAppContext(
     ids,
     sender: smsSender,
     settings: config.sms,
-    secret: resolveOtpSecret({ configured: config.sms.otpSecret, dataDir: config.dataDir, isEmbedded: config.isEmbedded }),
+    secret: resolveOtpSecret({
+      configured: config.sms.otpSecret,
+      dataDir: config.dataDir,
+      isEmbedded: config.isEmbedded,
+    }),
     metrics: smsMetrics(metrics),
   };
   return {

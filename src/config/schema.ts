@@ -46,7 +46,10 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9 .&'-]{1,30}$/, "must be 1 to 30 ASCII letters, digits, spaces or . & ' -")
     .default('Paraphe'),
-  PARAPHE_OTP_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  PARAPHE_OTP_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+    .optional(),
   PARAPHE_OTP_TTL_SECONDS: envPositiveInt.default(600),
   PARAPHE_OTP_MAX_ATTEMPTS: envPositiveInt.default(5),
   PARAPHE_OTP_RESEND_SECONDS: envPositiveInt.default(30),

@@ -126,7 +126,13 @@ export async function deliverSms(deps: SmsDeps, messageId: string): Promise<Deli
       `UPDATE sms_messages SET status = $2, failure_reason = $3, last_error = $4, lease_until = NULL, updated_at = $5,
          sealed_body = CASE WHEN $2 = 'queued' THEN sealed_body ELSE NULL END
        WHERE id = $1 AND status = 'sending'`,
-      [row.id, isFinal ? (isTransient ? 'abandoned' : 'failed') : 'queued', reason, describe(error), failedAt],
+      [
+        row.id,
+        isFinal ? (isTransient ? 'abandoned' : 'failed') : 'queued',
+        reason,
+        describe(error),
+        failedAt,
+      ],
     );
     await audit('sms.code.send_failed', {
       reason,

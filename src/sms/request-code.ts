@@ -145,7 +145,10 @@ export async function requestCode(deps: SmsDeps, input: RequestCodeInput): Promi
         type: 'sms.code.refused',
         data: { reason: 'resend_too_soon', retryAfterSeconds: seconds },
       });
-      return { ...refusal('resend_too_soon', 'SMS_RESEND_TOO_SOON', { seconds }), retryAfterSeconds: seconds };
+      return {
+        ...refusal('resend_too_soon', 'SMS_RESEND_TOO_SOON', { seconds }),
+        retryAfterSeconds: seconds,
+      };
     }
     const exceeded = await findExceededLimit(tx, deps, input);
     if (exceeded) {
@@ -168,9 +171,10 @@ export async function requestCode(deps: SmsDeps, input: RequestCodeInput): Promi
     ]);
     // One live code per signer: the previous one stops working, and its SMS, if still waiting for a
     // retry, is not sent any more.
-    await tx.query(`UPDATE otp_challenges SET status = 'superseded' WHERE signer_id = $1 AND status = 'active'`, [
-      input.signerId,
-    ]);
+    await tx.query(
+      `UPDATE otp_challenges SET status = 'superseded' WHERE signer_id = $1 AND status = 'active'`,
+      [input.signerId],
+    );
     await tx.query(
       `UPDATE sms_messages SET status = 'abandoned', sealed_body = NULL, failure_reason = 'superseded', updated_at = $2
        WHERE signer_id = $1 AND purpose = 'otp' AND status = 'queued'`,

@@ -11,19 +11,28 @@ const longestOperatorName = 'W'.repeat(30);
 
 describe('SMS texts', () => {
   it('accepts the longest operator name the configuration allows, and no longer one', () => {
-    assert.equal(loadConfig({ PARAPHE_SMS_OPERATOR_NAME: longestOperatorName }).sms.operatorName, longestOperatorName);
+    assert.equal(
+      loadConfig({ PARAPHE_SMS_OPERATOR_NAME: longestOperatorName }).sms.operatorName,
+      longestOperatorName,
+    );
     assert.throws(
       () => loadConfig({ PARAPHE_SMS_OPERATOR_NAME: `${longestOperatorName}W` }),
       (e: unknown) => isAppError(e, 'CONFIG_INVALID'),
     );
-    assert.throws(() => loadConfig({ PARAPHE_SMS_OPERATOR_NAME: 'Opérateur' }), (e: unknown) =>
-      isAppError(e, 'CONFIG_INVALID'),
+    assert.throws(
+      () => loadConfig({ PARAPHE_SMS_OPERATOR_NAME: 'Opérateur' }),
+      (e: unknown) => isAppError(e, 'CONFIG_INVALID'),
     );
   });
 
   for (const locale of locales) {
     it(`keeps the ${locale} code SMS in one GSM-7 message with the longest operator name`, () => {
-      const text = otpSmsText({ locale, code: '123456', operatorName: longestOperatorName, validityMinutes: 10 });
+      const text = otpSmsText({
+        locale,
+        code: '123456',
+        operatorName: longestOperatorName,
+        validityMinutes: 10,
+      });
       const septets = gsm7Length(text);
       assert.ok(septets !== null, `${text} is not GSM-7`);
       assert.ok(septets <= SMS_MAX_SEPTETS, `${septets} septets: ${text}`);
@@ -49,10 +58,14 @@ describe('SMS texts', () => {
   it('refuses characters outside GSM-7 and texts over 160 septets', () => {
     assert.equal(gsm7Length('Code : ça coûte'), null);
     assert.equal(gsm7Length('€'), 2);
-    assert.throws(() => assertSingleGsm7Sms('l’apostrophe typographique'), (e: unknown) =>
-      isAppError(e, 'SMS_TEXT_INVALID'),
+    assert.throws(
+      () => assertSingleGsm7Sms('l’apostrophe typographique'),
+      (e: unknown) => isAppError(e, 'SMS_TEXT_INVALID'),
     );
-    assert.throws(() => assertSingleGsm7Sms('a'.repeat(161)), (e: unknown) => isAppError(e, 'SMS_TEXT_INVALID'));
+    assert.throws(
+      () => assertSingleGsm7Sms('a'.repeat(161)),
+      (e: unknown) => isAppError(e, 'SMS_TEXT_INVALID'),
+    );
     assert.equal(assertSingleGsm7Sms('a'.repeat(160)).length, 160);
   });
 

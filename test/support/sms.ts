@@ -38,7 +38,12 @@ export async function startLoopbackGateway(): Promise<LoopbackGateway> {
       const fixed = [...byPath.entries()].find(([suffix]) => path.endsWith(suffix))?.[1];
       let reply = fixed;
       if (!reply) {
-        requests.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        requests.push({
+          method: req.method ?? '',
+          path,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         reply = queue.length > 1 ? queue.shift() : queue[0];
       }
       const body = reply?.body ?? '';

@@ -40,7 +40,13 @@ describe('ovhSmsSender against a loopback OVHcloud API', () => {
   it('posts the job with the documented headers and signature, and returns the job id', async () => {
     gateway.answer({
       status: 200,
-      body: { totalCreditsRemoved: 1, invalidReceivers: [], ids: [123456789], validReceivers: ['+33612345678'], tag: '' },
+      body: {
+        totalCreditsRemoved: 1,
+        invalidReceivers: [],
+        ids: [123456789],
+        validReceivers: ['+33612345678'],
+        tag: '',
+      },
     });
     const before = gateway.requests.length;
     const result = await sender().send(sms);
@@ -91,7 +97,10 @@ describe('ovhSmsSender against a loopback OVHcloud API', () => {
   });
 
   it('reports a refused signature or ungranted call as an authentication failure', async () => {
-    gateway.answer({ status: 403, body: { errorCode: 'INVALID_SIGNATURE', httpCode: '400 Bad Request', message: 'Invalid signature' } });
+    gateway.answer({
+      status: 403,
+      body: { errorCode: 'INVALID_SIGNATURE', httpCode: '400 Bad Request', message: 'Invalid signature' },
+    });
     const error = await sendError(sender().send(sms));
     assert.equal(error.code, 'SMS_PROVIDER_FAILED');
     assert.equal(error.details.reason, 'auth');

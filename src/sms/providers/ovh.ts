@@ -118,7 +118,12 @@ export function ovhSmsSender(settings: OvhSettings & { timeoutMs: number; clock:
       if (status === 200) {
         const job = OvhJobSchema.safeParse(json);
         if (!job.success) {
-          throw smsProviderError({ provider: 'ovh', reason: 'unavailable', message: 'unexpected answer', httpStatus: 200 });
+          throw smsProviderError({
+            provider: 'ovh',
+            reason: 'unavailable',
+            message: 'unexpected answer',
+            httpStatus: 200,
+          });
         }
         const id = job.data.ids[0];
         if (job.data.invalidReceivers.length > 0 || id === undefined) {
