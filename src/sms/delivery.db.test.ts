@@ -225,6 +225,23 @@ describe('SMS delivery through an unreliable provider', () => {
     );
   });
 
+  it('abandons, without sending, an SMS sealed under a secret that has since changed', async () => {
+    const s = who();
+    gateway.answer(twilioDown);
+    const result = await requestCode(deps, s);
+    assert.ok(result.status === 'pending');
+    const before = gateway.requests.length;
+    gateway.answer(twilioOk('SMrotated'));
+    clock.advance(10 * SECOND);
+    const outcome = await deliverSms(
+      { ...deps, secret: 'a-rotated-secret-of-at-least-32-characters' },
+      result.messageId,
+    );
+    assert.equal(outcome.outcome, 'abandoned');
+    assert.equal(gateway.requests.length, before);
+    assert.equal((await smsRow(result.messageId))?.failure_reason, 'secret_changed');
+  });
+
   it('sends once when several senders race for the same message', async () => {
     const s = who();
     gateway.answer(twilioDown);

@@ -78,6 +78,18 @@ describe('ovhSmsSender against a loopback OVHcloud API', () => {
     assert.equal(body.sender, 'Paraphe');
     assert.equal(body.noStopClause, true);
     assert.equal(body.senderForResponse, false);
+    assert.equal(body.validityPeriod, undefined);
+  });
+
+  it('asks the network to stop trying once the code has expired', async () => {
+    gateway.answer({
+      status: 200,
+      body: { totalCreditsRemoved: 1, invalidReceivers: [], ids: [7], validReceivers: [] },
+    });
+    const before = gateway.requests.length;
+    await sender().send({ ...sms, validUntil: new Date(clock.now().getTime() + 9.5 * 60_000) });
+    const body = JSON.parse(gateway.requests[before]?.body ?? '{}') as Record<string, unknown>;
+    assert.equal(body.validityPeriod, 10);
   });
 
   it('reports a receiver the API lists as invalid as a number refusal', async () => {
