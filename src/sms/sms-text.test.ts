@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../config/index.js';
-import { isAppError } from '../shared/errors.js';
-import { locales } from '../shared/i18n/index.js';
+import { errorCatalogue, isAppError } from '../shared/errors.js';
+import { locales, t } from '../shared/i18n/index.js';
 import { assertSingleGsm7Sms, gsm7Length, otpSmsText, SMS_MAX_SEPTETS, testSmsText } from './sms-text.js';
 import type { SmsSettings } from './types.js';
 
@@ -77,5 +77,33 @@ describe('SMS texts', () => {
     assert.equal(settings.limits.resendSeconds, 30);
     assert.equal(settings.limits.maxPerSignerPerHour, 5);
     assert.equal(settings.twilio.statusCallbackUrl, 'http://127.0.0.1:8080/webhooks/sms/twilio');
+  });
+});
+
+describe('SMS error texts', () => {
+  it('explains every SMS and code error in French and English', () => {
+    const smsCodes = [
+      'PHONE_INVALID',
+      'PHONE_SHORT',
+      'PHONE_LANDLINE',
+      'PHONE_SPECIAL',
+      'SMS_RESEND_TOO_SOON',
+      'SMS_LIMIT_REACHED',
+      'SMS_NUMBER_REJECTED',
+      'SMS_PROVIDER_UNAVAILABLE',
+      'SMS_PROVIDER_FAILED',
+      'OTP_WRONG_CODE',
+      'OTP_EXPIRED',
+      'OTP_TOO_MANY_ATTEMPTS',
+      'OTP_NO_CODE',
+    ] as const;
+    for (const code of smsCodes) {
+      assert.ok(code in errorCatalogue, code);
+      for (const locale of locales) {
+        const text = t(locale, `error.${code}`, { seconds: 18, minutes: 55, attemptsLeft: 2 });
+        assert.ok(text.length > 10 && !/\{\w+\}/.test(text), `${locale} error.${code}: ${text}`);
+      }
+    }
+    assert.equal(t('fr', 'error.SMS_RESEND_TOO_SOON', { seconds: 18 }).includes('18 s'), true);
   });
 });
