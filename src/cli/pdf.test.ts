@@ -37,6 +37,11 @@ describe('paraphe seal / verify', () => {
     const verified = runParaphe(['verify', out], devEnv);
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /certification \(DocMDP P=1\)[\s\S]*VERDICT: VALID/);
+    const devCa = path.join(devEnv.PARAPHE_DATA_DIR, 'dev-seal', 'ca.pem');
+    const independent = spawnSync(path.join(pdfValidateDir, 'validate-pdf.sh'), [out, '--trust', devCa], {
+      encoding: 'utf8',
+    });
+    assert.equal(independent.status, 0, independent.stdout);
   });
 
   it('seals B-T with a PKCS#12 key and a TSA after a dead one; the independent checker agrees', () => {
