@@ -53,6 +53,27 @@ export const errorCatalogue = {
   OTP_EXPIRED: 'invalid',
   OTP_TOO_MANY_ATTEMPTS: 'forbidden',
   OTP_NO_CODE: 'conflict',
+  // keys
+  SEAL_KEY_NOT_CONFIGURED: 'internal',
+  SEAL_KEY_UNREADABLE: 'internal',
+  SEAL_KEY_PASSPHRASE_WRONG: 'internal',
+  SEAL_KEY_INVALID: 'internal',
+  SEAL_PKCS11_FAILED: 'unavailable',
+  TSA_UNAVAILABLE: 'unavailable',
+  PDF_VERIFY_UNREADABLE: 'invalid',
+  // pdf
+  PDF_NOT_PDF: 'invalid',
+  PDF_DAMAGED: 'invalid',
+  PDF_ENCRYPTED_USER_PASSWORD: 'invalid',
+  PDF_ENCRYPTED_OWNER_PASSWORD: 'invalid',
+  PDF_NO_PAGES: 'invalid',
+  PDF_CERTIFIED: 'invalid',
+  PDF_DYNAMIC_XFA: 'invalid',
+  PDF_PAGE_OUT_OF_RANGE: 'invalid',
+  PDF_STAMP_RECT_INVALID: 'invalid',
+  PDF_STAMP_IMAGE_INVALID: 'invalid',
+  PDF_SIGNATURE_TOO_LARGE: 'internal',
+  PDF_OUTPUT_INVALID: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

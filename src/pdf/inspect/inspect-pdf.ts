@@ -1,0 +1,228 @@
+import {
+  PDFArray,
+  type PDFContext,
+  PDFDict,
+  PDFName,
+  PDFNumber,
+  type PDFObject,
+  PDFRawStream,
+  PDFRef,
+} from 'pdf-lib';
+import type { PdfEncryption } from '../core/encryption.js';
+import { type Box, type LoadedPdf, loadPdf, PdfLoadError } from '../core/load.js';
+
+export type { PdfEncryption } from '../core/encryption.js';
+
+export interface PdfPageInspection {
+  /** 1-based. */
+  number: number;
+  /**
+   * Size of the page as displayed, in points: the CropBox after /Rotate. This is the coordinate
+   * space of stamp rectangles (origin top-left, y downwards).
+   */
+  width: number;
+  height: number;
+  rotate: 0 | 90 | 180 | 270;
+  /** [llx, lly, urx, ury] in user space, inherited values resolved. */
+  mediaBox: Box;
+  cropBox: Box;
+}
+
+export interface PdfSignatureInspection {
+  fieldName: string | null;
+  subFilter: string | null;
+  isCertification: boolean;
+  /** DocMDP level of a certification (1: no changes, 2: forms and signing, 3: also annotations). */
+  docMdpPermissions: 1 | 2 | 3 | null;
+}
+
+/** What a PDF is, as far as sealing it is concerned. Produced by `inspectPdf`, judged by `assertSignable`. */
+export interface PdfInspection {
+  /** Header version, or the catalog's /Version when higher. Null when the file is not a PDF. */
+  version: string | null;
+  pageCount: number;
+  pages: PdfPageInspection[];
+  encryption: PdfEncryption;
+  /**
+   * 'none': the cross-reference chain is sound; 'repairable': it is broken but the objects could be
+   * recovered (the seal then appends a complete cross-reference section); 'unrepairable': nothing usable.
+   */
+  damage: 'none' | 'repairable' | 'unrepairable';
+  /** Why the file is damaged (for logs), or null. */
+  damageReason: string | null;
+  signatures: PdfSignatureInspection[];
+  isCertified: boolean;
+  hasForm: boolean;
+  hasXfa: boolean;
+  /** XFA that viewers render instead of the page content (stamps would be invisible in Acrobat). */
+  isDynamicXfa: boolean;
+  hasJavaScript: boolean;
+}
+
+const name = (value: string) => PDFName.of(value);
+
+function fieldName(field: PDFDict): string | null {
+  const t = field.lookup(name('T'));
+  return t && 'decodeText' in t && typeof t.decodeText === 'function' ? String(t.decodeText()) : null;
+}
+
+function docMdpLevel(sig: PDFDict): 1 | 2 | 3 | null {
+  const references = sig.lookup(name('Reference'));
+  if (!(references instanceof PDFArray)) return null;
+  for (let i = 0; i < references.size(); i++) {
+    const ref = references.lookup(i);
+    if (!(ref instanceof PDFDict) || ref.lookup(name('TransformMethod')) !== name('DocMDP')) continue;
+    const params = ref.lookup(name('TransformParams'));
+    const p = params instanceof PDFDict ? params.lookup(name('P')) : undefined;
+    const level = p instanceof PDFNumber ? p.asNumber() : 2;
+    return level === 1 || level === 3 ? level : 2;
+  }
+  return null;
+}
+
+function findSignatures(pdf: LoadedPdf): PdfSignatureInspection[] {
+  const { context, catalog } = pdf;
+  const acroForm = catalog.lookup(name('AcroForm'));
+  const perms = catalog.lookup(name('Perms'));
+  const certificationRef = perms instanceof PDFDict ? perms.get(name('DocMDP')) : undefined;
+  const signatures: PdfSignatureInspection[] = [];
+  if (!(acroForm instanceof PDFDict)) return signatures;
+  const visited = new Set<string>();
+  const walk = (entry: PDFObject | undefined, inheritedType: PDFObject | undefined, depth: number) => {
+    if (depth > 32) return;
+    if (entry instanceof PDFRef) {
+      if (visited.has(entry.tag)) return;
+      visited.add(entry.tag);
+    }
+    const field = entry instanceof PDFRef ? context.lookup(entry) : entry;
+    if (!(field instanceof PDFDict)) return;
+    const type = field.lookup(name('FT')) ?? inheritedType;
+    const kids = field.lookup(name('Kids'));
+    if (kids instanceof PDFArray) for (let i = 0; i < kids.size(); i++) walk(kids.get(i), type, depth + 1);
+    if (type !== name('Sig')) return;
+    const valueRef = field.get(name('V'));
+    const value = valueRef instanceof PDFRef ? context.lookup(valueRef) : valueRef;
+    if (!(value instanceof PDFDict)) return;
+    const level = docMdpLevel(value);
+    const isCertification =
+      (certificationRef instanceof PDFRef &&
+        valueRef instanceof PDFRef &&
+        certificationRef.tag === valueRef.tag) ||
+      level !== null;
+    const subFilter = value.lookup(name('SubFilter'));
+    signatures.push({
+      fieldName: fieldName(field),
+      subFilter: subFilter instanceof PDFName ? subFilter.decodeText() : null,
+      isCertification,
+      docMdpPermissions: isCertification ? (level ?? 2) : null,
+    });
+  };
+  const fields = acroForm.lookup(name('Fields'));
+  if (fields instanceof PDFArray) for (let i = 0; i < fields.size(); i++) walk(fields.get(i), undefined, 0);
+  return signatures;
+}
+
+function hasJavaScript(context: PDFContext, catalog: PDFDict): boolean {
+  const names = catalog.lookup(name('Names'));
+  if (names instanceof PDFDict && names.has(name('JavaScript'))) return true;
+  for (const [, object] of context.enumerateIndirectObjects()) {
+    const dict = object instanceof PDFRawStream ? object.dict : object;
+    if (!(dict instanceof PDFDict)) continue;
+    if (dict.has(name('JS')) || dict.get(name('S')) === name('JavaScript')) return true;
+    // Actions are often direct objects inside annotations or the catalog.
+    for (const key of ['A', 'OpenAction', 'AA']) {
+      const action = dict.get(name(key));
+      if (
+        action instanceof PDFDict &&
+        (action.has(name('JS')) || action.get(name('S')) === name('JavaScript'))
+      ) {
+        return true;
+      }
+      if (key === 'AA' && action instanceof PDFDict) {
+        for (const [, trigger] of action.entries()) {
+          if (trigger instanceof PDFDict && trigger.has(name('JS'))) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+function inspectLoaded(pdf: LoadedPdf): PdfInspection {
+  const pages = pdf.pages.map((page, i): PdfPageInspection => {
+    const w = page.cropBox[2] - page.cropBox[0];
+    const h = page.cropBox[3] - page.cropBox[1];
+    const isQuarterTurn = page.rotate === 90 || page.rotate === 270;
+    return {
+      number: i + 1,
+      width: isQuarterTurn ? h : w,
+      height: isQuarterTurn ? w : h,
+      rotate: page.rotate,
+      mediaBox: page.mediaBox,
+      cropBox: page.cropBox,
+    };
+  });
+  const signatures = findSignatures(pdf);
+  const acroForm = pdf.catalog.lookup(name('AcroForm'));
+  const fields = acroForm instanceof PDFDict ? acroForm.lookup(name('Fields')) : undefined;
+  const hasXfa = acroForm instanceof PDFDict && acroForm.has(name('XFA'));
+  const needsRendering = pdf.catalog.lookup(name('NeedsRendering'));
+  const isDamaged = !pdf.xref.isValid;
+  return {
+    version: pdf.headerVersion,
+    pageCount: pages.length,
+    pages,
+    encryption: pdf.encryption,
+    damage: !isDamaged ? 'none' : pages.length > 0 ? 'repairable' : 'unrepairable',
+    damageReason: isDamaged ? pdf.xref.problem : pages.length > 0 ? null : 'no pages',
+    signatures,
+    isCertified: signatures.some((s) => s.isCertification),
+    hasForm: fields instanceof PDFArray && fields.size() > 0,
+    hasXfa,
+    isDynamicXfa: hasXfa && String(needsRendering) === 'true',
+    hasJavaScript: hasJavaScript(pdf.context, pdf.catalog),
+  };
+}
+
+function unreadable(reason: string, encryption: PdfEncryption, bytes: Uint8Array): PdfInspection {
+  const header = /%PDF-(\d\.\d)?/.exec(Buffer.from(bytes.subarray(0, 1024)).toString('latin1'));
+  return {
+    version: header ? (header[1] ?? '1.0') : null,
+    pageCount: 0,
+    pages: [],
+    encryption,
+    damage: 'unrepairable',
+    damageReason: reason,
+    signatures: [],
+    isCertified: false,
+    hasForm: false,
+    hasXfa: false,
+    isDynamicXfa: false,
+    hasJavaScript: false,
+  };
+}
+
+/** Inspects a loaded PDF (used by the seal, which has parsed the file already). */
+export function inspectLoadedPdf(pdf: LoadedPdf): PdfInspection {
+  return inspectLoaded(pdf);
+}
+
+/**
+ * Describes a PDF: version, pages (sizes as displayed, rotation, boxes with inheritance resolved),
+ * encryption, damage, existing signatures and certification, forms, XFA, JavaScript.
+ * Never throws for bad input: an unreadable file is reported as damage 'unrepairable'; decide with
+ * `assertSignable`.
+ */
+export async function inspectPdf(pdfBytes: Uint8Array): Promise<PdfInspection> {
+  let pdf: LoadedPdf;
+  try {
+    pdf = await loadPdf(pdfBytes);
+  } catch (error) {
+    return unreadable(
+      error instanceof Error ? error.message : String(error),
+      error instanceof PdfLoadError ? error.encryption : 'none',
+      pdfBytes,
+    );
+  }
+  return inspectLoaded(pdf);
+}
