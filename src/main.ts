@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
-import { registerSmsCommands } from './cli/sms.js';
 import { registerPdfCommands } from './cli/pdf.js';
+import { registerSmsCommands } from './cli/sms.js';
 import { registerStartCommands } from './cli/start.js';
 
 /** The `paraphe` command: one program for every role and every operator task. */
