@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJob, type JobDefinition, type JobSchedule } from '../jobs/index.js';
 import { mailDeliverJob } from '../mail/outbound/index.js';
+import { smsSendJob } from '../sms/index.js';
 import type { AppContext } from './context.js';
 
 const DONE_JOBS_KEPT_DAYS = 7;
@@ -23,6 +24,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
         await ctx.db.query(`DELETE FROM jobs WHERE status = 'done' AND finished_at < $1`, [cutoff]);
       },
     }),
+    smsSendJob(ctx.sms),
   ];
 }
 
