@@ -56,6 +56,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         messages.push({
           from: from ? from.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
+          // biome-ignore lint/complexity/useOptionalChain: `from` is false or an object; ?. does not narrow false
           mailArgs: from && from.args ? from.args : {},
           rcptArgs: session.envelope.rcptTo.map((r) => (r.args ? r.args : {})),
           raw,
