@@ -3,19 +3,26 @@
  * against a bare relay (an LMTP server that streams the bytes to the same next hop without looking
  * at them), side by side in one run, 100 KB messages. Run: npx tsx bench/mail.ts
  * Goals (issue 3): filter throughput ≥ 0.8× the bare relay, p99 added latency ≤ 10 ms.
+ * Second part: *SIGN ingestion of a 5 MB PDF for 3 recipients on embedded defaults (PGlite on disk,
+ * blobs on disk, dev mailbox), from DATA to the three 250s; goal p50 ≤ 300 ms.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { SMTPServer } from 'smtp-server';
+import { createAccount } from '../src/accounts/index.js';
 import { openFsBlobStore } from '../src/blobs/index.js';
+import { loadConfig } from '../src/config/index.js';
 import { migrate, openPglite } from '../src/db/index.js';
-import { relayNextHop, startMailRole } from '../src/mail/inbound/index.js';
-import { openSmtpSession, type SmtpSession } from '../src/mail/outbound/index.js';
+import { handleSignRequest, relayNextHop, startMailRole } from '../src/mail/inbound/index.js';
+import { devMailTransport, openSmtpSession, type SmtpSession } from '../src/mail/outbound/index.js';
+import { inspectPdf } from '../src/pdf/index.js';
 import { systemClock } from '../src/shared/clock.js';
 import { randomIds } from '../src/shared/ids.js';
 import { createLogger } from '../src/shared/logger.js';
+import { makeTestPdf } from '../test/support/test-pdf.js';
 
 const MESSAGE_BYTES = 100 * 1024;
 const LATENCY_MESSAGES = Number(process.env.BENCH_LATENCY_MESSAGES ?? 300);
@@ -238,4 +245,69 @@ async function main() {
   await rm(blobDir, { recursive: true, force: true });
 }
 
+/** *SIGN ingestion on embedded defaults: what one Paraphe process does for a signature request. */
+async function signIngestion() {
+  const runs = Number(process.env.BENCH_SIGN_RUNS ?? 15);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'paraphe-bench-sign-'));
+  const config = loadConfig({ PARAPHE_DATA_DIR: dataDir, PARAPHE_PUBLIC_URL: 'https://sign.example.test' });
+  const db = await openPglite(config.db.pglitePath);
+  await migrate(db);
+  const blobs = await openFsBlobStore({ root: config.blobs.dir, ids: randomIds });
+  const deps = { db, blobs, clock: systemClock, ids: randomIds };
+  const useCaseTimes: number[] = [];
+  await createAccount(deps, {
+    name: 'Bench',
+    mailboxes: ['alice@customer.test'],
+    subscriptionUntil: '2099-12-31',
+  });
+  const role = await startMailRole({
+    mail: { ...config.mail, lmtpPort: 0, smtpPort: 0 },
+    ...deps,
+    logger: createLogger({ level: 'warn' }),
+    mailTransport: devMailTransport(deps),
+    handleSignRequest: async (input) => {
+      const t0 = performance.now();
+      try {
+        return await handleSignRequest({ ...deps, inspectPdf, config: config.envelopes }, input);
+      } finally {
+        useCaseTimes.push(performance.now() - t0);
+      }
+    },
+  });
+  const pdf = Buffer.from(await makeTestPdf({ pages: 4, minBytes: 5 * 1024 * 1024 }));
+  const session = await openSmtpSession({ host: '127.0.0.1', port: role.lmtpPort, isLmtp: true });
+  const recipients = ['bob@example.test', 'carol@example.test', 'dan@example.test'];
+  const times: number[] = [];
+  let messageBytes = 0;
+  for (let i = 0; i < runs + 2; i++) {
+    const raw = await new MailComposer({
+      from: 'alice@customer.test',
+      to: recipients,
+      subject: `Contrat ${i} *SIGN`,
+      messageId: `<bench-sign-${i}-${Date.now()}@customer.test>`,
+      text: 'Merci de signer.',
+      attachments: [{ filename: 'contrat.pdf', content: pdf }],
+    })
+      .compile()
+      .build();
+    messageBytes = raw.byteLength;
+    const t0 = performance.now();
+    const results = await session.send({ from: 'alice@customer.test', to: recipients, body: raw });
+    const ms = performance.now() - t0;
+    if (!results.every((r) => r.code === 250)) throw new Error(`refused: ${JSON.stringify(results)}`);
+    if (i >= 2) times.push(ms); // the first two warm up PGlite and the JIT
+  }
+  await session.close();
+  await role.stop();
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes');
+  times.sort((a, b) => a - b);
+  const useCase = useCaseTimes.slice(2).sort((a, b) => a - b);
+  console.log(
+    `*SIGN ingestion, ${(pdf.byteLength / 1e6).toFixed(1)} MB PDF (${(messageBytes / 1e6).toFixed(1)} MB message), 3 recipients, embedded PGlite + fs blobs: p50 ${percentile(times, 50).toFixed(0)} ms, p90 ${percentile(times, 90).toFixed(0)} ms, min ${times[0]?.toFixed(0)} ms over ${times.length} runs (goal p50 ≤ 300 ms), of which handleSignRequest p50 ${percentile(useCase, 50).toFixed(0)} ms; ${rows[0]?.n} envelopes`,
+  );
+  await db.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
 await main();
+await signIngestion();
