@@ -76,6 +76,7 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
   let role: MailRole | null = null;
   let nextHop: NextHop;
   let failNextForwards = 0;
+  const queueIds: Array<string | undefined> = [];
 
   const startRole = async () => {
     role = await startMailRole({
@@ -103,8 +104,9 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
         },
       },
       mailTransport: relayMailTransport(postfix.relayUrl),
-      handleSignRequest: (input) =>
-        handleSignRequest(
+      handleSignRequest: (input) => {
+        queueIds.push(input.queueId);
+        return handleSignRequest(
           {
             db,
             blobs,
@@ -114,7 +116,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
             config: loadConfig({ PARAPHE_PUBLIC_URL: PUBLIC_URL }).envelopes,
           },
           input,
-        ),
+        );
+      },
     });
   };
   const submit = (raw: Buffer, to: string[]) =>
@@ -222,6 +225,13 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       assert.ok(parsed.attachments.some((a) => a.filename === 'contrat.pdf'));
     }
     assert.equal(links.size, 2, 'each recipient has a personal link');
+    // Postfix's queue id arrived with XFORWARD (the retry-stable half of the dedupe key).
+    const [queueId] = queueIds;
+    assert.match(queueId ?? '', /^[0-9A-Z]+$/);
+    assert.match(
+      await postfix.log(),
+      new RegExp(`${queueId}: to=<bob\\.sign@example\\.test>.*relay=127\\.0\\.0\\.1`),
+    );
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes');
     assert.equal(rows[0]?.n, 1);
   });
