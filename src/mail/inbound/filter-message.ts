@@ -19,6 +19,8 @@ export interface IncomingMessage {
   is8BitMime: boolean;
   isSmtpUtf8: boolean;
   declaredSizeBytes?: number;
+  /** What the MTA told us about the original client (XFORWARD), passed on to the next hop. */
+  xforward?: Record<string, string>;
   stream: Readable;
   receivedAt: Date;
 }
@@ -250,6 +252,7 @@ export async function filterMessage(deps: FilterDeps, message: IncomingMessage):
       ...(message.dsn ? { dsn: message.dsn } : {}),
       is8BitMime: message.is8BitMime,
       isSmtpUtf8: message.isSmtpUtf8,
+      ...(message.xforward ? { xforward: message.xforward } : {}),
     });
     await flow.ended;
     if (flow.isTooLarge()) return { kind: 'too-large', replies: all(tooLarge(deps.maxBytes)) };

@@ -33,6 +33,7 @@ export interface RelayMessage {
   dsn?: DsnParams;
   is8BitMime?: boolean;
   isSmtpUtf8?: boolean;
+  xforward?: Record<string, string>;
 }
 
 /** Sends to the relay and returns its answer per recipient; whole-transaction failures throw. */
@@ -50,6 +51,7 @@ export function relaySend(target: RelayTarget, message: RelayMessage): Promise<S
   if (message.dsn) options.dsn = message.dsn;
   if (message.is8BitMime) options.is8BitMime = true;
   if (message.isSmtpUtf8) options.isSmtpUtf8 = true;
+  if (message.xforward) options.xforward = message.xforward;
   return sendSmtp(options);
 }
 

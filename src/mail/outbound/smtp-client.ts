@@ -52,6 +52,8 @@ export interface SmtpSendOptions {
   /** 'BODY=8BITMIME' when the incoming transaction declared it. */
   is8BitMime?: boolean;
   isSmtpUtf8?: boolean;
+  /** Postfix XFORWARD attributes (NAME, ADDR, PORT, PROTO, HELO, IDENT, SOURCE), sent when offered. */
+  xforward?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -159,7 +161,7 @@ export type SmtpConnectOptions = Pick<
 /** One message of a session: envelope, body and parameters. */
 export type SmtpTransaction = Pick<
   SmtpSendOptions,
-  'from' | 'to' | 'body' | 'sizeBytes' | 'dsn' | 'is8BitMime' | 'isSmtpUtf8'
+  'from' | 'to' | 'body' | 'sizeBytes' | 'dsn' | 'is8BitMime' | 'isSmtpUtf8' | 'xforward'
 >;
 
 /** An open connection that can carry several transactions in turn (as Postfix does over LMTP). */
@@ -213,9 +215,10 @@ export async function openSmtpSession(options: SmtpConnectOptions): Promise<Smtp
   };
 
   let capabilities: Set<string>;
+  let helo: SmtpReply;
   try {
     await expect(null, (c) => c === 220);
-    const helo = await expect(
+    helo = await expect(
       `${options.isLmtp ? 'LHLO' : 'EHLO'} ${options.heloName ?? 'paraphe'}`,
       (c) => c === 250,
     );
@@ -229,8 +232,21 @@ export async function openSmtpSession(options: SmtpConnectOptions): Promise<Smtp
     throw asClientError(error);
   }
   const hasDsn = capabilities.has('DSN');
+  const xforwardLine = helo.message.split('\n').find((l) => /^XFORWARD\b/i.test(l));
+  const xforwardNames = new Set((xforwardLine ?? '').toUpperCase().split(/\s+/).slice(1));
 
   const transact = async (tx: SmtpTransaction): Promise<SmtpRecipientResult[]> => {
+    if (tx.xforward && xforwardNames.size > 0) {
+      // Two short commands: Postfix caps the length of one XFORWARD line.
+      const attrs = Object.entries(tx.xforward).filter(([name]) => xforwardNames.has(name.toUpperCase()));
+      const render = (names: string[]) =>
+        attrs
+          .filter(([name]) => names.includes(name.toUpperCase()))
+          .map(([name, value]) => `${name.toUpperCase()}=${value === '' ? '[UNAVAILABLE]' : xtext(value)}`)
+          .join(' ');
+      for (const part of [render(['NAME', 'ADDR', 'PORT', 'HELO']), render(['PROTO', 'IDENT', 'SOURCE'])])
+        if (part) await expect(`XFORWARD ${part}`, (c) => c === 250);
+    }
     let mail = `MAIL FROM:<${tx.from}>`;
     if (tx.sizeBytes !== undefined && capabilities.has('SIZE')) mail += ` SIZE=${tx.sizeBytes}`;
     if (tx.is8BitMime && capabilities.has('8BITMIME')) mail += ' BODY=8BITMIME';
