@@ -76,8 +76,9 @@ export function rewriteMessage(raw: Uint8Array, options: { marker: string; block
   return { raw: wrap(buf, root, { subjectSplices, block, nl, boundarySeed }), mode: 'wrapped' };
 }
 
+/** RFC 2183: a disposition other than inline (even an unknown one) is shown as an attachment. */
 function isAttachment(entity: MimeEntity): boolean {
-  return entity.disposition === 'attachment';
+  return entity.disposition !== null && entity.disposition !== 'inline';
 }
 
 /** The leaves a client shows first, or null when one of them must not be touched. */
