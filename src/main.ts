@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
+import { registerMailCommands } from './cli/mail.js';
+import { registerPdfCommands } from './cli/pdf.js';
+import { registerSmsCommands } from './cli/sms.js';
 import { registerStartCommands } from './cli/start.js';
 
 /** The `paraphe` command: one program for every role and every operator task. */
@@ -12,5 +15,8 @@ const program = new Command()
 registerStartCommands(program);
 registerAccountCommands(program);
 registerJobCommands(program);
+registerMailCommands(program);
+registerSmsCommands(program);
+registerPdfCommands(program);
 
 await program.parseAsync(process.argv);

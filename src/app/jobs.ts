@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJob, type JobDefinition, type JobSchedule } from '../jobs/index.js';
 import { mailDeliverJob } from '../mail/outbound/index.js';
+import { smsSendJob } from '../sms/index.js';
 import type { AppContext } from './context.js';
 
 const DONE_JOBS_KEPT_DAYS = 7;
@@ -8,7 +9,12 @@ const DONE_JOBS_KEPT_DAYS = 7;
 /** Every job kind the worker role runs, with its dependencies bound. */
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
-    mailDeliverJob({ db: ctx.db, blobs: ctx.blobs, clock: ctx.clock, transport: ctx.mailTransport }) as JobDefinition,
+    mailDeliverJob({
+      db: ctx.db,
+      blobs: ctx.blobs,
+      clock: ctx.clock,
+      transport: ctx.mailTransport,
+    }) as JobDefinition,
     defineJob({
       kind: 'jobs.purge',
       payloadSchema: z.object({}).nullable(),
@@ -18,6 +24,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
         await ctx.db.query(`DELETE FROM jobs WHERE status = 'done' AND finished_at < $1`, [cutoff]);
       },
     }),
+    smsSendJob(ctx.sms),
   ];
 }
 

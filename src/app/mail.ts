@@ -1,14 +1,16 @@
-import type { SignRequestHandler } from '../mail/inbound/index.js';
-import { AppError } from '../shared/errors.js';
+import { handleSignRequest, type SignRequestHandler } from '../mail/inbound/index.js';
+import { inspectPdf } from '../pdf/index.js';
 import type { AppContext } from './context.js';
 
-/**
- * The signature-request use case the mail role calls for *SIGN messages from customers. Until the
- * envelopes domain is part of this build, such messages are answered 451: the MTA keeps them
- * queued and delivers them once it is, so nothing is lost and nothing passes through by mistake.
- */
-export function signRequestHandler(_ctx: AppContext): SignRequestHandler {
-  return async () => {
-    throw new AppError('MAIL_FILTER_FAILED', 'signature requests are not available in this build yet');
+/** The signature-request use case with its dependencies bound, for the mail role. */
+export function signRequestHandler(ctx: AppContext): SignRequestHandler {
+  const deps = {
+    db: ctx.db,
+    blobs: ctx.blobs,
+    clock: ctx.clock,
+    ids: ctx.ids,
+    inspectPdf,
+    config: ctx.config.envelopes,
   };
+  return (input) => handleSignRequest(deps, input);
 }

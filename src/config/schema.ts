@@ -38,12 +38,73 @@ export const EnvSchema = z.object({
   PARAPHE_MAIL_ALLOWED_CLIENTS: envList.default(['127.0.0.1', '::1']),
   PARAPHE_MAIL_MAX_BYTES: envPositiveInt.default(35 * 1024 * 1024),
   PARAPHE_MAIL_HOSTNAME: z.string().min(1).optional(),
+  PARAPHE_MAIL_SEND_CLAIM_SECONDS: envPositiveInt.default(300),
   // envelopes
   PARAPHE_SIGN_MARKER: z.string().trim().min(2).max(40).default('*SIGN'),
   PARAPHE_MAX_SIGNERS: envPositiveInt.max(200).default(20),
   PARAPHE_MAX_ATTACHMENT_BYTES: envPositiveInt.default(20 * 1024 * 1024),
   PARAPHE_ENVELOPE_EXPIRY_DAYS: envPositiveInt.max(3650).default(30),
   PARAPHE_NOTIFY_FROM: z.string().min(3).optional(),
+  // sms
+  PARAPHE_SMS_PROVIDER: z.enum(['dev', 'twilio', 'ovh']).default('dev'),
+  // Alphanumeric sender id as carriers accept it: 1-11 letters, digits or spaces, one letter at least.
+  PARAPHE_SMS_SENDER_ID: z
+    .string()
+    .regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/, 'must be 1 to 11 letters, digits or spaces, with a letter')
+    .default('Paraphe'),
+  // Named in every code SMS; plain ASCII letters keep the text GSM-7 and within 160 characters.
+  PARAPHE_SMS_OPERATOR_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9 .&'-]{1,30}$/, "must be 1 to 30 ASCII letters, digits, spaces or . & ' -")
+    .default('Paraphe'),
+  PARAPHE_OTP_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+    .optional(),
+  PARAPHE_OTP_TTL_SECONDS: envPositiveInt.default(600),
+  PARAPHE_OTP_MAX_ATTEMPTS: envPositiveInt.default(5),
+  PARAPHE_OTP_RESEND_SECONDS: envPositiveInt.default(30),
+  PARAPHE_SMS_MAX_PER_SIGNER_HOUR: envPositiveInt.default(5),
+  PARAPHE_SMS_MAX_PER_ENVELOPE_DAY: envPositiveInt.default(30),
+  PARAPHE_SMS_MAX_PER_ACCOUNT_HOUR: envPositiveInt.default(200),
+  PARAPHE_SMS_MAX_PER_ACCOUNT_DAY: envPositiveInt.default(1000),
+  PARAPHE_SMS_MAX_GLOBAL_HOUR: envPositiveInt.default(2000),
+  PARAPHE_SMS_MAX_GLOBAL_DAY: envPositiveInt.default(10000),
+  PARAPHE_SMS_SEND_MAX_ATTEMPTS: envPositiveInt.default(6),
+  PARAPHE_SMS_RETRY_DELAY_SECONDS: envPositiveInt.default(10),
+  PARAPHE_SMS_SEND_LEASE_SECONDS: envPositiveInt.default(60),
+  PARAPHE_SMS_HTTP_TIMEOUT_MS: envPositiveInt.default(10000),
+  PARAPHE_TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+  PARAPHE_TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  PARAPHE_TWILIO_MESSAGING_SERVICE_SID: z.string().min(1).optional(),
+  PARAPHE_TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  PARAPHE_TWILIO_STATUS_CALLBACK: envBoolean.default(true),
+  PARAPHE_OVH_ENDPOINT: z.string().url().default('https://eu.api.ovh.com/1.0'),
+  PARAPHE_OVH_APPLICATION_KEY: z.string().min(1).optional(),
+  PARAPHE_OVH_APPLICATION_SECRET: z.string().min(1).optional(),
+  PARAPHE_OVH_CONSUMER_KEY: z.string().min(1).optional(),
+  PARAPHE_OVH_SMS_SERVICE_NAME: z.string().min(1).optional(),
+  // seal
+  PARAPHE_SEAL_P12: z.string().min(1).optional(),
+  PARAPHE_SEAL_P12_PASSPHRASE: z.string().optional(),
+  PARAPHE_SEAL_P12_PASSPHRASE_FILE: z.string().min(1).optional(),
+  PARAPHE_SEAL_CHAIN: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_MODULE: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_SLOT: z.coerce.number().int().min(0).optional(),
+  PARAPHE_SEAL_PKCS11_TOKEN_LABEL: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_PIN: z.string().optional(),
+  PARAPHE_SEAL_PKCS11_PIN_FILE: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_KEY_LABEL: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_CERT: z.string().min(1).optional(),
+  PARAPHE_TSA_URLS: envList.optional(),
+  PARAPHE_SEAL_REASON: z.string().min(1).optional(),
+  PARAPHE_SEAL_LOCATION: z.string().min(1).optional(),
+  PARAPHE_SEAL_CONTACT_INFO: z.string().min(1).optional(),
+  PARAPHE_SEAL_DOCMDP: z
+    .enum(['1', '2'])
+    .default('1')
+    .transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
+  PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -85,6 +146,7 @@ export function shapeConfig(env: Env, cwd: string) {
       maxBytes: env.PARAPHE_MAIL_MAX_BYTES,
       hostname: env.PARAPHE_MAIL_HOSTNAME,
       signMarker: env.PARAPHE_SIGN_MARKER,
+      sendClaimSeconds: env.PARAPHE_MAIL_SEND_CLAIM_SECONDS,
     },
     db: {
       url: env.DATABASE_URL,
@@ -106,6 +168,72 @@ export function shapeConfig(env: Env, cwd: string) {
       expiryDays: env.PARAPHE_ENVELOPE_EXPIRY_DAYS,
       publicUrl,
       notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
+    },
+    sms: {
+      provider: env.PARAPHE_SMS_PROVIDER,
+      senderId: env.PARAPHE_SMS_SENDER_ID,
+      operatorName: env.PARAPHE_SMS_OPERATOR_NAME,
+      otpSecret: env.PARAPHE_OTP_SECRET ?? null,
+      sendMaxAttempts: env.PARAPHE_SMS_SEND_MAX_ATTEMPTS,
+      sendLeaseSeconds: env.PARAPHE_SMS_SEND_LEASE_SECONDS,
+      retryDelaySeconds: env.PARAPHE_SMS_RETRY_DELAY_SECONDS,
+      httpTimeoutMs: env.PARAPHE_SMS_HTTP_TIMEOUT_MS,
+      limits: {
+        ttlSeconds: env.PARAPHE_OTP_TTL_SECONDS,
+        maxAttempts: env.PARAPHE_OTP_MAX_ATTEMPTS,
+        resendSeconds: env.PARAPHE_OTP_RESEND_SECONDS,
+        maxPerSignerPerHour: env.PARAPHE_SMS_MAX_PER_SIGNER_HOUR,
+        maxPerEnvelopePerDay: env.PARAPHE_SMS_MAX_PER_ENVELOPE_DAY,
+        maxPerAccountPerHour: env.PARAPHE_SMS_MAX_PER_ACCOUNT_HOUR,
+        maxPerAccountPerDay: env.PARAPHE_SMS_MAX_PER_ACCOUNT_DAY,
+        maxGlobalPerHour: env.PARAPHE_SMS_MAX_GLOBAL_HOUR,
+        maxGlobalPerDay: env.PARAPHE_SMS_MAX_GLOBAL_DAY,
+      },
+      twilio: {
+        accountSid: env.PARAPHE_TWILIO_ACCOUNT_SID,
+        authToken: env.PARAPHE_TWILIO_AUTH_TOKEN,
+        messagingServiceSid: env.PARAPHE_TWILIO_MESSAGING_SERVICE_SID,
+        baseUrl: env.PARAPHE_TWILIO_BASE_URL,
+        // Twilio signs receipts with the URL it was given: the public one, never a proxy's view.
+        statusCallbackUrl: env.PARAPHE_TWILIO_STATUS_CALLBACK ? `${publicUrl}/webhooks/sms/twilio` : null,
+      },
+      ovh: {
+        endpoint: env.PARAPHE_OVH_ENDPOINT,
+        applicationKey: env.PARAPHE_OVH_APPLICATION_KEY,
+        applicationSecret: env.PARAPHE_OVH_APPLICATION_SECRET,
+        consumerKey: env.PARAPHE_OVH_CONSUMER_KEY,
+        serviceName: env.PARAPHE_OVH_SMS_SERVICE_NAME,
+      },
+    },
+    seal: {
+      p12: env.PARAPHE_SEAL_P12
+        ? {
+            path: path.resolve(cwd, env.PARAPHE_SEAL_P12),
+            passphrase: env.PARAPHE_SEAL_P12_PASSPHRASE,
+            passphraseFile:
+              env.PARAPHE_SEAL_P12_PASSPHRASE_FILE && path.resolve(cwd, env.PARAPHE_SEAL_P12_PASSPHRASE_FILE),
+          }
+        : undefined,
+      chainPath: env.PARAPHE_SEAL_CHAIN && path.resolve(cwd, env.PARAPHE_SEAL_CHAIN),
+      pkcs11: env.PARAPHE_SEAL_PKCS11_MODULE
+        ? {
+            module: env.PARAPHE_SEAL_PKCS11_MODULE,
+            slot: env.PARAPHE_SEAL_PKCS11_SLOT,
+            tokenLabel: env.PARAPHE_SEAL_PKCS11_TOKEN_LABEL,
+            pin: env.PARAPHE_SEAL_PKCS11_PIN,
+            pinFile: env.PARAPHE_SEAL_PKCS11_PIN_FILE && path.resolve(cwd, env.PARAPHE_SEAL_PKCS11_PIN_FILE),
+            keyLabel: env.PARAPHE_SEAL_PKCS11_KEY_LABEL,
+            certificatePath: env.PARAPHE_SEAL_PKCS11_CERT && path.resolve(cwd, env.PARAPHE_SEAL_PKCS11_CERT),
+          }
+        : undefined,
+      tsaUrls: env.PARAPHE_TSA_URLS ?? [],
+      reason: env.PARAPHE_SEAL_REASON,
+      location: env.PARAPHE_SEAL_LOCATION,
+      contactInfo: env.PARAPHE_SEAL_CONTACT_INFO,
+      docMdpLevel: env.PARAPHE_SEAL_DOCMDP,
+      evidenceLocales: (env.PARAPHE_SEAL_EVIDENCE_LOCALE === 'fr+en'
+        ? ['fr', 'en']
+        : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
     },
   };
 }

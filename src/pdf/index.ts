@@ -1,3 +1,4 @@
+export type { Evidence, SealFacts } from './evidence/evidence.js';
 export { assertSignable } from './inspect/assert-signable.js';
 export {
   inspectPdf,
@@ -6,3 +7,11 @@ export {
   type PdfPageInspection,
   type PdfSignatureInspection,
 } from './inspect/inspect-pdf.js';
+export type { SealKey, TimestampClient } from './pades/types.js';
+export {
+  type SealDocumentInput,
+  type SealedDocument,
+  type SealOptions,
+  sealDocument,
+} from './seal/seal-document.js';
+export type { Stamp, VisualRect } from './stamp/apply-stamps.js';

@@ -15,6 +15,7 @@ import { registerLocale } from './locale.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHomeRoutes } from './routes/home.js';
 import { registerMetrics } from './routes/metrics.js';
+import { registerSmsWebhookRoutes } from './routes/sms-webhooks.js';
 import { registerSecurityHeaders } from './security.js';
 import { html } from './views/html.js';
 import { layout } from './views/layout.js';
@@ -57,7 +58,8 @@ export function buildWebApp(
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.config.http.trustProxy,
     bodyLimit: 12 * 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    // genReqId reads the header itself so a malformed incoming id is replaced, not trusted.
+    requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : deps.ids.uuid();
@@ -74,6 +76,7 @@ export function buildWebApp(
   registerAssets(app);
   registerHealthRoutes(app, deps);
   registerHomeRoutes(app, deps);
+  if (deps.sms) registerSmsWebhookRoutes(app, deps.sms);
   if (deps.config.isDev) {
     registerDevMailRoutes(app, deps);
     registerDevSmsRoutes(app, deps);

@@ -67,7 +67,8 @@ export async function startMailListener(options: ListenerOptions): Promise<MailL
     hideDSN: false,
     hide8BITMIME: false,
     hideSMTPUTF8: false,
-    hideENHANCEDSTATUSCODES: false,
+    // Our replies carry their own enhanced status codes (4.3.0, 5.3.4…).
+    hideENHANCEDSTATUSCODES: true,
     useXForward: true,
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],

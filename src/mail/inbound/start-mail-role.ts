@@ -19,6 +19,8 @@ export interface MailRoleConfig {
   maxBytes: number;
   hostname?: string | undefined;
   signMarker: string;
+  /** Outbox claim length for the immediate delivery (see deliverOutgoingMail). */
+  sendClaimSeconds?: number;
 }
 
 export interface MailRoleContext {
@@ -60,15 +62,24 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     const pending = (await listOutgoingMail(ctx.db, { envelopeId })).filter((e) => e.status === 'queued');
     await Promise.all(
       pending.map((entry) =>
-        deliverOutgoingMail({ db: ctx.db, blobs: ctx.blobs, clock: ctx.clock, transport }, entry.id).catch(
-          (error: unknown) => logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
+        deliverOutgoingMail(
+          {
+            db: ctx.db,
+            blobs: ctx.blobs,
+            clock: ctx.clock,
+            transport,
+            ...(ctx.mail.sendClaimSeconds ? { claimSeconds: ctx.mail.sendClaimSeconds } : {}),
+          },
+          entry.id,
+        ).catch((error: unknown) =>
+          logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
         ),
       ),
     );
   };
   const handleSignRequest: SignRequestHandler = async (input) => {
     const outcome = await ctx.handleSignRequest(input);
-    if (outcome.outcome === 'created') {
+    if (outcome.outcome !== 'refused') {
       const attempt = deliverNow(outcome.envelopeId).catch((error: unknown) =>
         logger.warn({ err: error }, 'immediate delivery failed'),
       );
@@ -114,6 +125,7 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     async stop() {
       await Promise.all(listeners.map((l) => l.close()));
       await Promise.allSettled([...immediate]);
+      if (!ctx.nextHop) await nextHop.close?.();
     },
   };
 }

@@ -6,7 +6,9 @@ import {
   PDFNumber,
   type PDFObject,
   PDFObjectParser,
+  PDFObjectStreamParser,
   PDFParser,
+  PDFRawStream,
   PDFRef,
 } from 'pdf-lib';
 import { classifyEncryption, type PdfEncryption } from './encryption.js';
@@ -83,6 +85,7 @@ function encryptionFromXref(bytes: Uint8Array, xref: XrefChain, context: PDFCont
 }
 
 const DEFAULT_MEDIA_BOX: Box = [0, 0, 612, 792];
+const MAX_OBJECT_NUMBER = 8_388_607;
 const MAX_PAGE_TREE_DEPTH = 64;
 
 function toBox(value: PDFObject | undefined, context: PDFContext): Box | null {
@@ -158,15 +161,75 @@ function collectPages(context: PDFContext, rootRef: PDFRef): LoadedPage[] {
   return pages;
 }
 
+/**
+ * Last-resort recovery when pdf-lib's sequential parser gives up on a broken object: find every
+ * `N G obj` header and parse each object on its own, skipping the ones that do not parse (later
+ * definitions win, as in an incremental file); trailers give /Root when one can be read.
+ */
+async function scanParse(bytes: Uint8Array): Promise<PDFContext> {
+  const context = PDFContext.create();
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  for (const match of text.matchAll(/(\d{1,10})\s+(\d{1,5})\s+obj\b/g)) {
+    const number = Number(match[1]);
+    if (number <= 0 || number > MAX_OBJECT_NUMBER) continue;
+    try {
+      const object = PDFObjectParser.forBytes(
+        bytes.subarray((match.index ?? 0) + match[0].length),
+        context,
+      ).parseObject();
+      if (object instanceof PDFRawStream && object.dict.lookup(PDFName.of('Type')) === PDFName.of('ObjStm')) {
+        await PDFObjectStreamParser.forStream(object).parseIntoContext();
+      } else if (
+        !(object instanceof PDFRawStream && object.dict.lookup(PDFName.of('Type')) === PDFName.of('XRef'))
+      ) {
+        context.assign(PDFRef.of(number, Number(match[2])), object);
+      }
+    } catch {
+      // an object that does not parse is left out; the catalog search below decides if enough remains
+    }
+  }
+  for (const match of text.matchAll(/trailer\s*<</g)) {
+    try {
+      const trailer = PDFObjectParser.forBytes(bytes.subarray((match.index ?? 0) + 7), context).parseObject();
+      if (trailer instanceof PDFDict) {
+        context.trailerInfo = {
+          Root: trailer.get(PDFName.of('Root')) ?? context.trailerInfo.Root,
+          Encrypt: trailer.get(PDFName.of('Encrypt')) ?? context.trailerInfo.Encrypt,
+          Info: trailer.get(PDFName.of('Info')) ?? context.trailerInfo.Info,
+          ID: trailer.get(PDFName.of('ID')) ?? context.trailerInfo.ID,
+        };
+      }
+    } catch {
+      // a broken trailer: the catalog is then found by its /Type
+    }
+  }
+  return context;
+}
+
 /** pdf-lib's parser reports recoverable trouble on the console; a library must not write there. */
 async function parseQuietly(bytes: Uint8Array): Promise<PDFContext> {
   const warn = console.warn;
   console.warn = () => {};
   try {
     return await PDFParser.forBytesWithOptions(bytes, Number.POSITIVE_INFINITY, false, false).parseDocument();
+  } catch {
+    return await scanParse(bytes);
   } finally {
     console.warn = warn;
   }
+}
+
+/**
+ * Objects numbered past the PDF implementation limit (8 388 607) appear in fuzzed files; keeping
+ * them would push our new objects out of range.
+ */
+function dropOutOfRangeObjects(context: PDFContext): void {
+  let largest = 0;
+  for (const [ref] of context.enumerateIndirectObjects()) {
+    if (ref.objectNumber > MAX_OBJECT_NUMBER) context.delete(ref);
+    else largest = Math.max(largest, ref.objectNumber);
+  }
+  context.largestObjectNumber = largest;
 }
 
 /**
@@ -181,12 +244,20 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
   );
   const xref = readXrefChain(bytes);
   const early = encryptionFromXref(bytes, xref, PDFContext.create());
+  // Without a readable trailer, an /Encrypt key anywhere is the best hint we have for the refusal.
+  const guess: PdfEncryption =
+    early !== 'none' || xref.trailer
+      ? early
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf('/Encrypt') >= 0
+        ? 'user-password'
+        : 'none';
   let context: PDFContext;
   try {
     context = await parseQuietly(bytes);
   } catch (error) {
-    throw new PdfLoadError(`unparseable: ${error instanceof Error ? error.message : String(error)}`, early);
+    throw new PdfLoadError(`unparseable: ${error instanceof Error ? error.message : String(error)}`, guess);
   }
+  if (!xref.isValid) dropOutOfRangeObjects(context);
   // The chain's trailer is what viewers use; pdf-lib's guess only matters for a damaged file.
   const trailer = xref.isValid ? xref.trailer : null;
   const rootObject = trailer?.get(PDFName.of('Root')) ?? context.trailerInfo.Root;
@@ -198,10 +269,10 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
         catalogRef = ref;
     }
   }
-  if (!catalogRef) throw new PdfLoadError('no document catalog', early);
+  if (!catalogRef) throw new PdfLoadError('no document catalog', guess);
   const catalog = context.lookup(catalogRef) as PDFDict;
   const pagesRootRef = catalog.get(PDFName.of('Pages'));
-  if (!(pagesRootRef instanceof PDFRef)) throw new PdfLoadError('the catalog has no page tree', early);
+  if (!(pagesRootRef instanceof PDFRef)) throw new PdfLoadError('the catalog has no page tree', guess);
   const pages = collectPages(context, pagesRootRef);
   const encryptObject = trailer?.get(PDFName.of('Encrypt')) ?? context.trailerInfo.Encrypt;
   const encrypt = encryptObject instanceof PDFRef ? context.lookup(encryptObject) : encryptObject;

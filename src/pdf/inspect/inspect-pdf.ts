@@ -184,9 +184,10 @@ function inspectLoaded(pdf: LoadedPdf): PdfInspection {
   };
 }
 
-function unreadable(reason: string, encryption: PdfEncryption): PdfInspection {
+function unreadable(reason: string, encryption: PdfEncryption, bytes: Uint8Array): PdfInspection {
+  const header = /%PDF-(\d\.\d)?/.exec(Buffer.from(bytes.subarray(0, 1024)).toString('latin1'));
   return {
-    version: null,
+    version: header ? (header[1] ?? '1.0') : null,
     pageCount: 0,
     pages: [],
     encryption,
@@ -220,6 +221,7 @@ export async function inspectPdf(pdfBytes: Uint8Array): Promise<PdfInspection> {
     return unreadable(
       error instanceof Error ? error.message : String(error),
       error instanceof PdfLoadError ? error.encryption : 'none',
+      pdfBytes,
     );
   }
   return inspectLoaded(pdf);

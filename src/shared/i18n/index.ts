@@ -1,7 +1,10 @@
 import { defaultLocale, type Locale, locales } from './define.js';
 import { commonMessages } from './messages/common.js';
 import { envelopesMessages } from './messages/envelopes.js';
+import { keysMessages } from './messages/keys.js';
+import { mailMessages } from './messages/mail.js';
 import { pdfMessages } from './messages/pdf.js';
+import { smsMessages } from './messages/sms.js';
 
 export { defaultLocale, defineMessages, type Locale, locales } from './define.js';
 
@@ -9,7 +12,14 @@ export { defaultLocale, defineMessages, type Locale, locales } from './define.js
  * Every domain's catalogue, merged. A domain adds its product text as one file in messages/ and one
  * line here, so parallel work never edits the same table.
  */
-const catalogues = [commonMessages, pdfMessages, envelopesMessages] as const;
+const catalogues = [
+  commonMessages,
+  keysMessages,
+  pdfMessages,
+  smsMessages,
+  envelopesMessages,
+  mailMessages,
+] as const;
 
 const tables: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };
 for (const catalogue of catalogues) {

@@ -24,7 +24,10 @@ export async function findProblems(input: {
   const problems: SignRequestProblem[] = [];
   if (input.signerCount === 0) problems.push({ code: 'SIGN_REQUEST_NO_SIGNER', params: {} });
   if (input.signerCount > input.maxSigners) {
-    problems.push({ code: 'SIGN_REQUEST_TOO_MANY_SIGNERS', params: { count: input.signerCount, max: input.maxSigners } });
+    problems.push({
+      code: 'SIGN_REQUEST_TOO_MANY_SIGNERS',
+      params: { count: input.signerCount, max: input.maxSigners },
+    });
   }
   const documents: CheckedDocument[] = [];
   if (!input.files.some((f) => f.isPdf)) problems.push({ code: 'SIGN_REQUEST_NO_PDF', params: {} });
@@ -32,7 +35,11 @@ export async function findProblems(input: {
     if (file.bytes.length > input.maxAttachmentBytes) {
       problems.push({
         code: 'SIGN_REQUEST_ATTACHMENT_TOO_LARGE',
-        params: { fileName: file.fileName, sizeMb: mb(file.bytes.length), maxMb: mb(input.maxAttachmentBytes) },
+        params: {
+          fileName: file.fileName,
+          sizeMb: mb(file.bytes.length),
+          maxMb: mb(input.maxAttachmentBytes),
+        },
       });
       continue;
     }

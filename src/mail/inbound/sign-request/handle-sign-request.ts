@@ -8,8 +8,8 @@ import {
   getEnvelope,
   issueSignerLink,
 } from '../../../envelopes/index.js';
-import { enqueueOutgoingMail } from '../../outbound/index.js';
 import type { DsnParams } from '../../outbound/index.js';
+import { enqueueOutgoingMail } from '../../outbound/index.js';
 import { analyseMessage, type MessageFacts } from './analyse-message.js';
 import { buildCopy, signerBlock } from './build-copy.js';
 import { buildRefusalReply, type SignRequestProblem } from './build-refusal-reply.js';
@@ -47,7 +47,10 @@ function dsnFor(dsn: DsnParams | undefined, recipient: string): DsnParams | unde
  * so the caller may answer 250 as soon as it resolves. A sender's mistake creates nothing and
  * queues one explanatory reply instead. Throws only for our own faults (the caller answers 451).
  */
-export async function handleSignRequest(deps: SignRequestDeps, input: SignRequestInput): Promise<SignRequestOutcome> {
+export async function handleSignRequest(
+  deps: SignRequestDeps,
+  input: SignRequestInput,
+): Promise<SignRequestOutcome> {
   const { config } = deps;
   const facts = analyseMessage(input.raw);
   const dedupeKey = dedupeKeyOf(facts, input.queueId);
@@ -55,7 +58,9 @@ export async function handleSignRequest(deps: SignRequestDeps, input: SignReques
 
   const existing = await findEnvelopeByDedupeKey(deps.db, { mailboxId: input.sender.mailboxId, dedupeKey });
   if (existing) {
-    await deps.db.transaction((tx) => sendCopies(tx, deps, { envelopeId: existing, facts, input, recipients }));
+    await deps.db.transaction((tx) =>
+      sendCopies(tx, deps, { envelopeId: existing, facts, input, recipients }),
+    );
     return { outcome: 'duplicate', envelopeId: existing };
   }
   const earlierRefusal = await findRefusal(deps.db, input.sender.mailboxId, dedupeKey);
@@ -75,7 +80,8 @@ export async function handleSignRequest(deps: SignRequestDeps, input: SignReques
     inspectPdf: deps.inspectPdf,
   });
   const rawRef = await deps.blobs.put(input.raw);
-  if (problems.length > 0) return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
+  if (problems.length > 0)
+    return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
 
   // Content-addressed blobs: writing them before the transaction is safe (a rollback leaves an
   // unreferenced blob, never a row without its bytes).
@@ -193,7 +199,13 @@ async function findRefusal(db: Queryable, mailboxId: string, dedupeKey: string):
 
 async function refuse(
   deps: SignRequestDeps,
-  ctx: { facts: MessageFacts; input: SignRequestInput; dedupeKey: string; problems: SignRequestProblem[]; rawSha256: string },
+  ctx: {
+    facts: MessageFacts;
+    input: SignRequestInput;
+    dedupeKey: string;
+    problems: SignRequestProblem[];
+    rawSha256: string;
+  },
 ): Promise<SignRequestOutcome> {
   const codes = [...new Set(ctx.problems.map((p) => p.code))];
   const reply = await buildRefusalReply({
@@ -226,7 +238,12 @@ async function refuse(
     await recordAuditEvent(tx, deps, {
       type: 'sign_request.refused',
       actor: 'sender',
-      data: { sender: ctx.input.sender.address, messageId: ctx.facts.messageId, queueId: ctx.input.queueId ?? null, problems: ctx.problems },
+      data: {
+        sender: ctx.input.sender.address,
+        messageId: ctx.facts.messageId,
+        queueId: ctx.input.queueId ?? null,
+        problems: ctx.problems,
+      },
     });
   });
   return { outcome: 'refused', problems: codes };

@@ -57,7 +57,11 @@ function decodeHeaderBytes(bytes: Buffer): string {
   return text.includes('\uFFFD') ? bytes.toString('latin1') : text;
 }
 
-function parseHeaders(buf: Buffer, start: number, end: number): { headers: HeaderField[]; headerEnd: number; bodyStart: number } {
+function parseHeaders(
+  buf: Buffer,
+  start: number,
+  end: number,
+): { headers: HeaderField[]; headerEnd: number; bodyStart: number } {
   const headers: HeaderField[] = [];
   let pos = start;
   let current: { start: number; end: number } | null = null;

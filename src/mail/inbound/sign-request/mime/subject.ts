@@ -35,14 +35,20 @@ export function rewriteSubjectField(field: Buffer, marker: string, lineBreak: st
   const colon = text.indexOf(':');
   if (colon < 0) return null;
   const valueOf = (fieldText: string) =>
-    decodeSubject(Buffer.from(fieldText.slice(colon + 1), 'latin1').toString('utf8').replace(/\r?\n(?=[ \t])/g, ''));
+    decodeSubject(
+      Buffer.from(fieldText.slice(colon + 1), 'latin1')
+        .toString('utf8')
+        .replace(/\r?\n(?=[ \t])/g, ''),
+    );
   const decoded = valueOf(text);
   if (!subjectHasMarker(decoded, marker)) return null;
   const target = stripMarker(decoded, marker);
 
   const escaped = markerPattern(marker).source;
   const encodedWord = /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g;
-  const protectedSpans = [...text.matchAll(encodedWord)].map((m) => [m.index, m.index + m[0].length] as const);
+  const protectedSpans = [...text.matchAll(encodedWord)].map(
+    (m) => [m.index, m.index + m[0].length] as const,
+  );
   let cut = text;
   for (const m of [...text.matchAll(new RegExp(`[ \\t]?${escaped}|${escaped}[ \\t]?`, 'gi'))].reverse()) {
     const at = m.index;

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { type PDFDict, PDFName, type PDFRef } from 'pdf-lib';
+import { AppError } from '../../shared/errors.js';
+import { type Locale, t } from '../../shared/i18n/index.js';
+import { PdfEdit } from '../core/edit.js';
+import { type LoadedPdf, loadPdf, PdfLoadError } from '../core/load.js';
+import { pdfDate, pdfTextString } from '../core/text.js';
+import { writeUpdate } from '../core/writer.js';
+import { type Evidence, evidenceJson, renderEvidencePages, type SealFacts } from '../evidence/evidence.js';
+import { assertSignable } from '../inspect/assert-signable.js';
+import { inspectLoadedPdf, inspectPdf } from '../inspect/inspect-pdf.js';
+import { createCadesSignature } from '../pades/cms.js';
+import type { SealKey, TimestampClient } from '../pades/types.js';
+import { applyStamps, type Stamp } from '../stamp/apply-stamps.js';
+import { addSignatureField, appendPages, attachFile } from './document-parts.js';
+import { verifySealedOutput } from './verify-output.js';
+
+export interface SealOptions {
+  key: SealKey;
+  reason: string;
+  location: string;
+  contactInfo: string;
+  /** DocMDP level of the certification: 1 = no change allowed, 2 = form filling and signing. */
+  docMdpPermissions: 1 | 2;
+  /** RFC 3161 authority for a signature timestamp (PAdES B-T); without it the seal is B-B. */
+  timestamp?: TimestampClient;
+  /** Language of the captions and the evidence page. */
+  locale: Locale;
+  /** The claimed signing time (/M), from the injected clock. */
+  signingTime: Date;
+  /** Bytes reserved for the CMS; computed from the chain when omitted. */
+  contentsSize?: number;
+}
+
+export interface SealDocumentInput {
+  pdfBytes: Uint8Array;
+  /** For error messages a sender reads ("le fichier contrat.pdf …"). */
+  fileName?: string;
+  stamps: Stamp[];
+  evidence: Evidence;
+  seal: SealOptions;
+}
+
+export interface SealedDocument {
+  pdfBytes: Uint8Array;
+  /** Hex SHA-256 of the sealed file. */
+  sha256: string;
+  /** 'approval' when the input was already signed (a certification can only be the first signature). */
+  kind: 'certification' | 'approval';
+  evidencePageCount: number;
+}
+
+const BYTE_RANGE_SLOT = 4 * 11;
+
+function contentsSize(o: SealOptions): number {
+  if (o.contentsSize) return o.contentsSize;
+  const certificates = [o.key.certificate, ...o.key.chain].reduce((n, c) => n + c.length, 0);
+  // Signed attributes, signature value and framing fit in 2 KB even for RSA-4096; a timestamp token
+  // carries the TSA's own chain (measured 3–4 KB), so it gets generous room.
+  const estimate = 2048 + certificates + (o.timestamp ? 12 * 1024 : 0);
+  return Math.ceil(estimate / 1024) * 1024;
+}
+
+function signatureDictionary(o: {
+  seal: SealOptions;
+  kind: 'certification' | 'approval';
+  reason: string;
+  size: number;
+}): { body: Uint8Array; byteRangeAt: number; contentsAt: number } {
+  const reference =
+    o.kind === 'certification'
+      ? ` /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${o.seal.docMdpPermissions} /V /1.2 >> >>]`
+      : '';
+  const head =
+    `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (${pdfDate(o.seal.signingTime)})` +
+    ` /Reason ${pdfTextString(o.reason)} /Location ${pdfTextString(o.seal.location)} /ContactInfo ${pdfTextString(o.seal.contactInfo)}` +
+    `${reference} /ByteRange [`;
+  const middle = `${' '.repeat(BYTE_RANGE_SLOT)}] /Contents `;
+  const text = `${head}${middle}<${'0'.repeat(o.size * 2)}> >>`;
+  return {
+    body: Buffer.from(text, 'latin1'),
+    byteRangeAt: head.length,
+    contentsAt: head.length + middle.length,
+  };
+}
+
+async function loadSignable(bytes: Uint8Array, fileName: string): Promise<LoadedPdf> {
+  try {
+    const pdf = await loadPdf(bytes);
+    assertSignable(inspectLoadedPdf(pdf), fileName);
+    return pdf;
+  } catch (error) {
+    if (error instanceof PdfLoadError) assertSignable(await inspectPdf(bytes), fileName);
+    throw error;
+  }
+}
+
+/**
+ * Stamps the drawn signatures, appends the evidence page(s) and evidence.json, and seals the whole
+ * with a PAdES signature (certification with DocMDP, or approval when the input is already signed),
+ * all as one incremental update: the input bytes are a byte-identical prefix of the output. The
+ * output is re-read and checked before it is returned.
+ */
+export async function sealDocument(input: SealDocumentInput): Promise<SealedDocument> {
+  const fileName = input.fileName ?? 'document.pdf';
+  const { seal } = input;
+  const pdf = await loadSignable(input.pdfBytes, fileName);
+  const inspection = inspectLoadedPdf(pdf);
+  const kind = inspection.signatures.length > 0 ? 'approval' : 'certification';
+  const edit = new PdfEdit(pdf);
+  const { context, catalog, catalogRef } = pdf;
+
+  applyStamps({ edit, stamps: input.stamps, locale: seal.locale, fileName });
+
+  const facts: SealFacts = {
+    sealedAt: seal.signingTime,
+    kind,
+    isTestKey: seal.key.isTestKey,
+    existingSignatures: inspection.signatures.length,
+  };
+  const rendered = renderEvidencePages({ evidence: input.evidence, facts, locale: seal.locale });
+  const fonts = context.obj({ F1: edit.font('regular'), F2: edit.font('bold'), F3: edit.font('mono') });
+  const evidencePages: PDFDict[] = [];
+  const evidenceRefs = appendPages(edit, rendered.contents.length, (parent, i) => {
+    const page = context.obj({
+      Type: 'Page',
+      Parent: parent,
+      MediaBox: [0, 0, ...rendered.size],
+      Resources: { Font: fonts },
+      Contents: edit.add(edit.stream(rendered.contents[i] ?? '')),
+    });
+    evidencePages.push(page);
+    return page;
+  });
+  attachFile(edit, {
+    fileName: 'evidence.json',
+    bytes: evidenceJson(input.evidence, facts),
+    description: t(seal.locale, 'pdf.evidence.title'),
+    mimeType: 'application/json',
+    modifiedAt: seal.signingTime,
+  });
+
+  const signatureRef = edit.reserve();
+  const lastPage = evidencePages[evidencePages.length - 1] as PDFDict;
+  addSignatureField(edit, {
+    signatureRef,
+    pageRef: evidenceRefs[evidenceRefs.length - 1] as PDFRef,
+    page: lastPage,
+  });
+  if (kind === 'certification') {
+    catalog.set(PDFName.of('Perms'), context.obj({ DocMDP: signatureRef }));
+  }
+  const version = Number(pdf.headerVersion);
+  if (!(version >= 1.7)) catalog.set(PDFName.of('Version'), PDFName.of('1.7'));
+  edit.markChanged(catalogRef);
+
+  const reason = seal.key.isTestKey
+    ? `${t(seal.locale, 'pdf.seal.testReason')} — ${seal.reason}`
+    : seal.reason;
+  const size = contentsSize(seal);
+  const dictionary = signatureDictionary({ seal, kind, reason, size });
+  const update = writeUpdate({
+    pdf,
+    objects: edit.objectsToWrite(new Map([[signatureRef.objectNumber, dictionary.body]])),
+    isRepair: edit.isRepair,
+  });
+
+  const original = input.pdfBytes;
+  const output = Buffer.allocUnsafe(original.length + update.bytes.length);
+  output.set(original, 0);
+  output.set(update.bytes, original.length);
+  const body = update.bodyOffsets.get(signatureRef.objectNumber) as number;
+  const contentsStart = body + dictionary.contentsAt;
+  const contentsEnd = contentsStart + 2 + size * 2;
+  const byteRange = [0, contentsStart, contentsEnd, output.length - contentsEnd];
+  const byteRangeText = byteRange.join(' ');
+  if (byteRangeText.length > BYTE_RANGE_SLOT) throw new Error('byte range does not fit its slot');
+  output.write(byteRangeText.padEnd(BYTE_RANGE_SLOT, ' '), body + dictionary.byteRangeAt, 'latin1');
+
+  const digest = createHash('sha256')
+    .update(output.subarray(0, contentsStart))
+    .update(output.subarray(contentsEnd))
+    .digest();
+  const cms = await createCadesSignature({
+    contentDigest: new Uint8Array(digest),
+    key: seal.key,
+    timestamp: seal.timestamp,
+  });
+  if (cms.length > size) {
+    throw new AppError(
+      'PDF_SIGNATURE_TOO_LARGE',
+      `CMS of ${cms.length} bytes exceeds the ${size}-byte placeholder`,
+      {
+        details: { cmsBytes: cms.length, reservedBytes: size },
+      },
+    );
+  }
+  output.write(Buffer.from(cms).toString('hex'), contentsStart + 1, 'latin1');
+
+  verifySealedOutput({
+    original,
+    output,
+    pageCount: pdf.pages.length + evidenceRefs.length,
+    stampedPages: [...new Set(input.stamps.map((s) => s.page))].map((n) => pdf.pages[n - 1]?.ref as PDFRef),
+    signatureNumber: signatureRef.objectNumber,
+    byteRange,
+  });
+  return {
+    pdfBytes: new Uint8Array(output.buffer, output.byteOffset, output.length),
+    sha256: createHash('sha256').update(output).digest('hex'),
+    kind,
+    evidencePageCount: evidenceRefs.length,
+  };
+}

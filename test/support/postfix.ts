@@ -1,0 +1,243 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { waitFor } from './wait.js';
+
+const run = promisify(execFile);
+
+/** A free TCP port on loopback (bound then released: good enough for tests on one machine). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether this machine can run the harness: Postfix installed and we are root. */
+export function canRunPostfix(): boolean {
+  return existsSync('/usr/sbin/postfix') && process.getuid?.() === 0;
+}
+
+export interface PostfixInstance {
+  dir: string;
+  configDir: string;
+  /** Submission smtpd with content_filter → Paraphe over LMTP. */
+  submissionPort: number;
+  /** Re-injection smtpd (no filter): what Paraphe's PARAPHE_RELAY_URL points at. */
+  reinjectPort: number;
+  /** Where Paraphe must listen for LMTP. */
+  filterPort: number;
+  relayUrl: string;
+  /** Files delivered to `address`'s Maildir (new/), oldest first. */
+  maildir(address: string): Promise<Buffer[]>;
+  /** Waits until `address` has at least `count` messages, and returns them. */
+  waitForMail(address: string, count?: number, timeoutMs?: number): Promise<Buffer[]>;
+  /** Messages still in Postfix's queue (postqueue -j). */
+  queue(): Promise<
+    Array<{ queue_id: string; recipients: Array<{ address: string; delay_reason?: string }> }>
+  >;
+  /** Asks Postfix to retry deferred mail now (postqueue -f). */
+  flush(): Promise<void>;
+  log(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Domains delivered to Maildirs; anything else is refused (nothing ever leaves the machine). */
+export const POSTFIX_TEST_DOMAINS = ['example.test', 'customer.test', 'else.test'];
+
+function mainCf(dir: string, uid: number, gid: number): string {
+  return `# Test instance written by test/support/postfix.ts (see docs/operations/postfix.md).
+compatibility_level = 3.6
+queue_directory = ${dir}/queue
+data_directory = ${dir}/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = paraphe-test.localdomain
+mydomain = localdomain
+myorigin = $myhostname
+mydestination =
+alias_maps =
+alias_database =
+local_recipient_maps =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+maillog_file = ${dir}/postfix.log
+maillog_file_prefixes = ${dir}
+smtpd_relay_restrictions = permit_mynetworks, reject
+smtpd_recipient_restrictions = permit_mynetworks, reject
+virtual_mailbox_domains = ${POSTFIX_TEST_DOMAINS.join(', ')}
+virtual_mailbox_base = ${dir}/mail
+# virtual(8) refuses regexp substitutions for Maildir paths: one Maildir for everyone, and the
+# harness sorts messages by the Delivered-To header virtual(8) prepends.
+virtual_mailbox_maps = static:all/
+virtual_uid_maps = static:${uid}
+virtual_gid_maps = static:${gid}
+virtual_mailbox_limit = 0
+message_size_limit = 52428800
+default_transport = error:5.7.1 test instance delivers to Maildirs only
+relay_transport = error:5.7.1 test instance delivers to Maildirs only
+smtputf8_enable = yes
+biff = no
+delay_warning_time = 0
+# Retries come from postqueue -f in the tests; keep Postfix's own timer out of the way.
+queue_run_delay = 300s
+minimal_backoff_time = 300s
+maximal_backoff_time = 600s
+`;
+}
+
+function masterCf(o: { submissionPort: number; reinjectPort: number; filterPort: number }): string {
+  return `# service type  private unpriv  chroot  wakeup  maxproc command + args
+${o.submissionPort} inet n - n - - smtpd
+  -o syslog_name=postfix/submission
+  -o content_filter=signfilter:[127.0.0.1]:${o.filterPort}
+  -o receive_override_options=no_address_mappings
+pickup    unix  n       -       n       60      1       pickup
+  -o content_filter=signfilter:[127.0.0.1]:${o.filterPort}
+  -o receive_override_options=no_address_mappings
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
+virtual   unix  -       n       n       -       -       virtual
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+signfilter unix -       -       n       -       10      lmtp
+  -o syslog_name=postfix/signfilter
+  -o lmtp_send_xforward_command=yes
+127.0.0.1:${o.reinjectPort} inet n - n - 10 smtpd
+  -o syslog_name=postfix/reinject
+  -o content_filter=
+  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
+  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
+  -o smtpd_client_restrictions=
+  -o smtpd_helo_restrictions=
+  -o smtpd_sender_restrictions=
+  -o smtpd_relay_restrictions=permit_mynetworks,reject
+  -o smtpd_recipient_restrictions=permit_mynetworks,reject
+`;
+}
+
+async function postfixCommand(configDir: string, ...args: string[]): Promise<string> {
+  const { stdout, stderr } = await run('/usr/sbin/postfix', ['-c', configDir, ...args]);
+  return `${stdout}${stderr}`;
+}
+
+/**
+ * Starts a private Postfix instance as root, without systemd: its own config, queue and log under
+ * a temporary folder, loopback only, free ports (so it runs beside a real service and other tests).
+ * `filterPort` is where Paraphe's LMTP listener is expected (it may be down: Postfix defers).
+ */
+export async function startPostfix(options: { filterPort: number }): Promise<PostfixInstance> {
+  // Under /var/tmp rather than /tmp: Postfix's checks dislike a world-writable parent for the queue.
+  await mkdir('/var/tmp/paraphe-postfix', { recursive: true, mode: 0o755 });
+  const dir = await mkdtemp('/var/tmp/paraphe-postfix/pf-');
+  // Postfix's daemons run as the postfix user and virtual(8) as nobody: they must traverse it.
+  await chmod(dir, 0o755);
+  const postfixUser = {
+    uid: Number((await run('id', ['-u', 'postfix'])).stdout.trim()),
+    gid: Number((await run('id', ['-g', 'postfix'])).stdout.trim()),
+  };
+  const configDir = path.join(dir, 'etc');
+  const [submissionPort, reinjectPort] = [await freePort(), await freePort()];
+  const nobody = { uid: 65534, gid: 65534 };
+  await mkdir(configDir, { recursive: true });
+  await mkdir(path.join(dir, 'queue'), { recursive: true, mode: 0o755 });
+  await mkdir(path.join(dir, 'data'), { recursive: true, mode: 0o700 });
+  chownSync(path.join(dir, 'data'), postfixUser.uid, postfixUser.gid);
+  await mkdir(path.join(dir, 'mail'), { recursive: true, mode: 0o755 });
+  chownSync(path.join(dir, 'mail'), nobody.uid, nobody.gid);
+  await writeFile(path.join(configDir, 'main.cf'), mainCf(dir, nobody.uid, nobody.gid));
+  await writeFile(
+    path.join(configDir, 'master.cf'),
+    masterCf({ submissionPort, reinjectPort, filterPort: options.filterPort }),
+  );
+  await postfixCommand(configDir, 'start');
+  await waitFor(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const socket = net.connect({ host: '127.0.0.1', port: submissionPort });
+        socket.once('data', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      }),
+    { timeoutMs: 20_000, what: 'postfix submission port' },
+  );
+
+  const maildir = async (address: string): Promise<Buffer[]> => {
+    const folder = path.join(dir, 'mail', 'all', 'new');
+    if (!existsSync(folder)) return [];
+    const names = (await readdir(folder)).sort();
+    const files = await Promise.all(names.map((name) => readFile(path.join(folder, name))));
+    const wanted = `delivered-to: ${address.toLowerCase()}\n`;
+    return files.filter((file) => file.subarray(0, 4096).toString('latin1').toLowerCase().includes(wanted));
+  };
+  const log = () => readFile(path.join(dir, 'postfix.log'), 'utf8').catch(() => '');
+
+  return {
+    dir,
+    configDir,
+    submissionPort,
+    reinjectPort,
+    filterPort: options.filterPort,
+    relayUrl: `smtp://127.0.0.1:${reinjectPort}`,
+    maildir,
+    async waitForMail(address, count = 1, timeoutMs = 30_000) {
+      return waitFor(
+        async () => {
+          const files = await maildir(address);
+          return files.length >= count ? files : null;
+        },
+        { timeoutMs, intervalMs: 100, what: `${count} message(s) for ${address}` },
+      ).catch(async (error: unknown) => {
+        throw new Error(`${(error as Error).message}\n--- postfix log ---\n${(await log()).slice(-4000)}`);
+      });
+    },
+    async queue() {
+      const { stdout } = await run('/usr/sbin/postqueue', ['-c', configDir, '-j']);
+      return stdout
+        .split('\n')
+        .filter((line) => line.trim().startsWith('{'))
+        .map((line) => JSON.parse(line));
+    },
+    async flush() {
+      await run('/usr/sbin/postqueue', ['-c', configDir, '-f']);
+    },
+    log,
+    async stop() {
+      await postfixCommand(configDir, 'stop').catch(() => postfixCommand(configDir, 'abort').catch(() => ''));
+      // master exits shortly after `stop` returns; its pid file goes with it.
+      await waitFor(() => !existsSync(path.join(dir, 'queue', 'pid', 'master.pid')), {
+        timeoutMs: 15_000,
+        what: 'postfix master to exit',
+      }).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
