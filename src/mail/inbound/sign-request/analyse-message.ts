@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { MailAddress } from '../../../envelopes/index.js';
@@ -23,7 +22,6 @@ export interface MessageFacts {
   cc: MailAddress[];
   locale: Locale;
   files: AttachedFile[];
-  rawSha256: string;
 }
 
 /** `%PDF-` within the first 1024 bytes, as PDF readers accept it, whatever the declared type. */
@@ -98,6 +96,5 @@ export function analyseMessage(raw: Uint8Array): MessageFacts {
     cc: addresses(root, 'cc'),
     locale: localeOf(root),
     files,
-    rawSha256: createHash('sha256').update(raw).digest('hex'),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { recordAuditEvent } from '../../../audit/index.js';
 import type { BlobRef } from '../../../blobs/index.js';
 import type { Queryable } from '../../../db/index.js';
@@ -18,10 +19,11 @@ import { stripMarker } from './mime/subject.js';
 import type { SignRequestDeps, SignRequestInput, SignRequestOutcome } from './types.js';
 
 /** Same message again (retry, or Postfix's split of > 50 recipients) = same key. */
-export function dedupeKeyOf(facts: MessageFacts, queueId: string | undefined): string {
+export function dedupeKeyOf(facts: MessageFacts, input: { raw: Uint8Array; queueId?: string | undefined }): string {
   if (facts.messageId) return `message-id:${facts.messageId}`;
-  if (queueId) return `queue-id:${queueId}`;
-  return `sha256:${facts.rawSha256}`;
+  if (input.queueId) return `queue-id:${input.queueId}`;
+  // Hashing megabytes costs time: only when nothing else identifies the message.
+  return `sha256:${createHash('sha256').update(input.raw).digest('hex')}`;
 }
 
 /** DSN parameters that concern one recipient of a multi-recipient transaction. */
@@ -53,7 +55,7 @@ export async function handleSignRequest(
 ): Promise<SignRequestOutcome> {
   const { config } = deps;
   const facts = analyseMessage(input.raw);
-  const dedupeKey = dedupeKeyOf(facts, input.queueId);
+  const dedupeKey = dedupeKeyOf(facts, input);
   const recipients = [...new Set(input.recipients.map((r) => r.trim().toLowerCase()))];
 
   const existing = await findEnvelopeByDedupeKey(deps.db, { mailboxId: input.sender.mailboxId, dedupeKey });
