@@ -36,7 +36,7 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
   const { rewriteMessage, analyseMessage, stripMarker, decodeSubject } = await import(
     '../src/mail/inbound/sign-request/index.js'
   );
-  const { renderHtmlBlock, renderTextBlock } = await import('../src/mail/inbound/sign-request/mime/link-block.js');
+  const { renderTextBlock } = await import('../src/mail/inbound/sign-request/mime/link-block.js');
   const { filterMessage } = await import('../src/mail/inbound/index.js');
   const { openPglite, migrate } = await import('../src/db/index.js');
   const { systemClock } = await import('../src/shared/clock.js');
@@ -53,7 +53,11 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
     let head: Buffer;
     const headerBytes = raw.subarray(0, root.headerEnd);
     if (subject) {
-      head = Buffer.concat([raw.subarray(0, subject.end), Buffer.from(` ${marker}`), raw.subarray(subject.end, root.headerEnd)]);
+      head = Buffer.concat([
+        raw.subarray(0, subject.end),
+        Buffer.from(` ${marker}`),
+        raw.subarray(subject.end, root.headerEnd),
+      ]);
     } else {
       head = Buffer.concat([Buffer.from(`Subject: ${marker}${nl}`), headerBytes]);
     }
@@ -71,7 +75,11 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
       while (close > 0 && raw[close - 1] !== 10) close = raw.indexOf(`--${b}--`, close + 1);
       const at = close + shift;
       const all = Buffer.concat([head, raw.subarray(root.headerEnd)]);
-      return Buffer.concat([all.subarray(0, at), Buffer.from(`--${b}${nl}${pdfPart}${nl}`), all.subarray(at)]);
+      return Buffer.concat([
+        all.subarray(0, at),
+        Buffer.from(`--${b}${nl}${pdfPart}${nl}`),
+        all.subarray(at),
+      ]);
     }
     // Otherwise the client makes a multipart/mixed: the original content first, the PDF second.
     const boundary = `corpus-${sha(raw).slice(0, 16)}`;
@@ -79,9 +87,11 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
     const inner: Buffer[] = [];
     const headRoot = parseMessage(Buffer.concat([head, raw.subarray(root.headerEnd)]));
     const full = Buffer.concat([head, raw.subarray(root.headerEnd)]);
-    for (const f of headRoot.headers) (f.name.startsWith('content-') ? inner : top).push(full.subarray(f.start, f.end));
+    for (const f of headRoot.headers)
+      (f.name.startsWith('content-') ? inner : top).push(full.subarray(f.start, f.end));
     const parts: Buffer[] = [];
-    const line = (b: Buffer | string) => parts.push(typeof b === 'string' ? Buffer.from(b) : b, Buffer.from(nl));
+    const line = (b: Buffer | string) =>
+      parts.push(typeof b === 'string' ? Buffer.from(b) : b, Buffer.from(nl));
     for (const f of top) line(f);
     if (!headRoot.headers.some((h) => h.name === 'mime-version')) line('MIME-Version: 1.0');
     line(`Content-Type: multipart/mixed; boundary="${boundary}"`);
@@ -105,8 +115,12 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
         .replace(/<!--[\s\S]*?-->/g, ' ')
         .replace(/<[^>]*>/g, ' ')
         .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-        .replace(/&(nbsp|amp|apos|quot|egrave|eacute|agrave);/g, (_, name: string) =>
-          ({ nbsp: ' ', amp: '&', apos: "'", quot: '"', egrave: 'è', eacute: 'é', agrave: 'à' })[name] ?? ''),
+        .replace(
+          /&(nbsp|amp|apos|quot|egrave|eacute|agrave);/g,
+          (_, name: string) =>
+            ({ nbsp: ' ', amp: '&', apos: "'", quot: '"', egrave: 'è', eacute: 'é', agrave: 'à' })[name] ??
+            '',
+        ),
     );
   const attachmentHashes = (parsed: Awaited<ReturnType<typeof simpleParser>>) =>
     parsed.attachments.map((a) => sha(a.content)).sort();
@@ -154,12 +168,16 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
         receivedAt: new Date(),
       },
     );
-    if (result.kind !== 'pass' || result.replies.some((r) => r.code !== 250)) return `pass-through replied ${JSON.stringify(result.replies)}`;
+    if (result.kind !== 'pass' || result.replies.some((r) => r.code !== 250))
+      return `pass-through replied ${JSON.stringify(result.replies)}`;
     if (!forwarded || sha(forwarded) !== sha(raw)) return 'pass-through altered the bytes';
     return null;
   }
 
-  async function signRequest(raw: Buffer, file: string): Promise<{ status: 'ok' | 'wrapped'; mode: string } | string> {
+  async function signRequest(
+    raw: Buffer,
+    file: string,
+  ): Promise<{ status: 'ok' | 'wrapped'; mode: string } | string> {
     const pdf = minimalPdf(`Corpus ${path.basename(file)}`);
     const input = asSignRequest(raw, pdf);
     const facts = analyseMessage(input);
@@ -175,7 +193,8 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
     const before = await simpleParser(input, { skipImageLinks: true });
     const after = await simpleParser(Buffer.from(out.raw), { skipImageLinks: true });
     const expectedSubject = stripMarker(decodeSubject(before.subject ?? ''), marker);
-    if (norm(after.subject ?? '') !== norm(expectedSubject)) return `subject ${JSON.stringify(after.subject)} != ${JSON.stringify(expectedSubject)}`;
+    if (norm(after.subject ?? '') !== norm(expectedSubject))
+      return `subject ${JSON.stringify(after.subject)} != ${JSON.stringify(expectedSubject)}`;
     // Compared without whitespace: mailparser re-wraps and joins parts its own way.
     const squash = (text: string) => text.replace(/\s+/g, '');
     // The block as text, as HTML made visible, and as mailparser's text made from that HTML.
@@ -202,7 +221,8 @@ async function loadChecker(): Promise<(file: string) => Promise<FileResult>> {
     if (afterHtml !== null && !blockForms.slice(0, 2).some((f) => afterHtml.startsWith(f))) {
       return `HTML does not start with the block: ${JSON.stringify(afterHtml.slice(0, 80))}`;
     }
-    if (typeof after.html === 'string' && !after.html.includes(`href="${block.url}"`)) return 'HTML has no link';
+    if (typeof after.html === 'string' && !after.html.includes(`href="${block.url}"`))
+      return 'HTML has no link';
     if (typeof before.html === 'string' && afterHtml !== null) {
       let htmlRest = afterHtml;
       for (const form of blockForms) htmlRest = htmlRest.split(form).join('');
@@ -256,14 +276,19 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const timeoutArg = args.indexOf('--timeout-ms');
   const timeoutMs = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) : 30_000;
-  const dir = path.resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--timeout-ms') ?? '../shared/corpus/email');
+  const dir = path.resolve(
+    args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--timeout-ms') ?? '../shared/corpus/email',
+  );
   const files = listFiles(dir);
   const totals: Record<string, number> = { ok: 0, wrapped: 0, failed: 0 };
   let index = 0;
 
   const runChild = () =>
     new Promise<void>((resolve) => {
-      const proc = fork(selfPath, ['--child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const proc = fork(selfPath, ['--child'], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       let timer: NodeJS.Timeout | undefined;
       let current: string | null = null;
       const next = () => {

@@ -12,7 +12,11 @@ describe('chooseSigners', () => {
       senderAddress: 'Alice@acme.test',
       envelopeRecipients: ['carol@example.org', 'bob@example.org', 'dave@example.org'],
     });
-    assert.deepEqual(choice.signers, [a('carol@example.org', 'Carol'), a('bob@example.org'), a('dave@example.org')]);
+    assert.deepEqual(choice.signers, [
+      a('carol@example.org', 'Carol'),
+      a('bob@example.org'),
+      a('dave@example.org'),
+    ]);
     assert.deepEqual(choice.otherRecipients, []);
   });
 
@@ -23,12 +27,18 @@ describe('chooseSigners', () => {
       senderAddress: 'alice@acme.test',
       envelopeRecipients: ['bob@example.org', 'Erin@example.org', 'alice@acme.test'],
     });
-    assert.deepEqual(choice.signers.map((s) => s.address), ['bob@example.org']);
+    assert.deepEqual(
+      choice.signers.map((s) => s.address),
+      ['bob@example.org'],
+    );
     assert.deepEqual(choice.otherRecipients, ['erin@example.org', 'alice@acme.test']);
   });
 
   it('counts every named signer so the caller can refuse over the limit', () => {
     const to = Array.from({ length: 25 }, (_, i) => a(`s${i}@example.org`));
-    assert.equal(chooseSigners({ to, cc: [], senderAddress: 'x@y.z', envelopeRecipients: [] }).requestedCount, 25);
+    assert.equal(
+      chooseSigners({ to, cc: [], senderAddress: 'x@y.z', envelopeRecipients: [] }).requestedCount,
+      25,
+    );
   });
 });

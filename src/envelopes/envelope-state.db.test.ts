@@ -27,9 +27,14 @@ describe('envelope state machine', () => {
 
   before(async () => {
     db = await freshDb();
-    const account = await createAccount({ db, clock, ids: randomIds }, { name: 'Acme', mailboxes: ['alice@acme.test'] });
+    const account = await createAccount(
+      { db, clock, ids: randomIds },
+      { name: 'Acme', mailboxes: ['alice@acme.test'] },
+    );
     accountId = account.id;
-    const { rows } = await db.query<{ id: string }>('SELECT id FROM mailboxes WHERE address = $1', ['alice@acme.test']);
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM mailboxes WHERE address = $1', [
+      'alice@acme.test',
+    ]);
     mailboxId = rows[0]?.id ?? '';
   });
   after(() => db.close());
@@ -47,7 +52,9 @@ describe('envelope state machine', () => {
         dedupeKey: `message-id:<${n}@acme.test>`,
         raw: { sha256: 'a'.repeat(64), sizeBytes: 10 },
         expiresAt: new Date(clock.now().getTime() + 30 * 86_400_000),
-        documents: [{ fileName: 'c.pdf', sha256: 'b'.repeat(64), sizeBytes: 5, pageCount: 1, hasSignatures: false }],
+        documents: [
+          { fileName: 'c.pdf', sha256: 'b'.repeat(64), sizeBytes: 5, pageCount: 1, hasSignatures: false },
+        ],
         signers: signers.map((address) => ({ address, name: null })),
       });
       assert.ok(created.isNew);
@@ -76,7 +83,10 @@ describe('envelope state machine', () => {
     );
     const details = await getEnvelope(db, created.envelopeId);
     assert.equal(details.envelope.status, 'completed');
-    assert.deepEqual(details.signers.map((s) => s.status), ['signed', 'signed']);
+    assert.deepEqual(
+      details.signers.map((s) => s.status),
+      ['signed', 'signed'],
+    );
     const types = (await listAuditEvents(db, created.envelopeId)).map((e) => e.type);
     assert.deepEqual(types, [
       'envelope.created',
@@ -106,7 +116,9 @@ describe('envelope state machine', () => {
     const created = await newEnvelope(['bob@example.org']);
     const bob = created.signers[0];
     assert.ok(bob);
-    await db.transaction((tx) => declineEnvelope(tx, deps, { signerId: bob.id, reason: '  Mauvais montant ' }));
+    await db.transaction((tx) =>
+      declineEnvelope(tx, deps, { signerId: bob.id, reason: '  Mauvais montant ' }),
+    );
     const details = await getEnvelope(db, created.envelopeId);
     assert.equal(details.envelope.status, 'declined');
     assert.ok(details.envelope.finishedAt);
@@ -114,7 +126,9 @@ describe('envelope state machine', () => {
       db.transaction((tx) => completeSignerTurn(tx, deps, { signerId: bob.id })),
       (e) => isAppError(e, 'SIGNER_NOT_CURRENT'),
     );
-    const declined = (await listAuditEvents(db, created.envelopeId)).find((e) => e.type === 'envelope.declined');
+    const declined = (await listAuditEvents(db, created.envelopeId)).find(
+      (e) => e.type === 'envelope.declined',
+    );
     assert.deepEqual(declined?.data, { reason: 'Mauvais montant' });
   });
 
@@ -124,11 +138,17 @@ describe('envelope state machine', () => {
     clock.advance(31 * 86_400_000);
     const due = await listExpiredEnvelopes(db, { now: clock.now(), limit: 100 });
     assert.ok(due.includes(expiring.envelopeId));
-    await db.transaction((tx) => endEnvelope(tx, deps, { envelopeId: expiring.envelopeId, to: 'expired', actor: 'system' }));
-    await db.transaction((tx) => endEnvelope(tx, deps, { envelopeId: cancelled.envelopeId, to: 'cancelled', actor: 'operator' }));
+    await db.transaction((tx) =>
+      endEnvelope(tx, deps, { envelopeId: expiring.envelopeId, to: 'expired', actor: 'system' }),
+    );
+    await db.transaction((tx) =>
+      endEnvelope(tx, deps, { envelopeId: cancelled.envelopeId, to: 'cancelled', actor: 'operator' }),
+    );
     assert.equal((await getEnvelope(db, expiring.envelopeId)).envelope.status, 'expired');
     await assert.rejects(
-      db.transaction((tx) => endEnvelope(tx, deps, { envelopeId: expiring.envelopeId, to: 'cancelled', actor: 'operator' })),
+      db.transaction((tx) =>
+        endEnvelope(tx, deps, { envelopeId: expiring.envelopeId, to: 'cancelled', actor: 'operator' }),
+      ),
       (e) => isAppError(e, 'ENVELOPE_STATE_CONFLICT'),
     );
     const bob = cancelled.signers[0];
@@ -137,6 +157,9 @@ describe('envelope state machine', () => {
       db.transaction((tx) => completeSignerTurn(tx, deps, { signerId: bob.id })),
       (e) => isAppError(e, 'SIGNER_NOT_CURRENT'),
     );
-    assert.equal((await listExpiredEnvelopes(db, { now: clock.now(), limit: 100 })).includes(expiring.envelopeId), false);
+    assert.equal(
+      (await listExpiredEnvelopes(db, { now: clock.now(), limit: 100 })).includes(expiring.envelopeId),
+      false,
+    );
   });
 });

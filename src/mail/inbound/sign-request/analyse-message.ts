@@ -48,8 +48,10 @@ function fileNameOf(leaf: MimeEntity, index: number, isPdf: boolean): string {
   const declared = leaf.dispositionParams.filename ?? leaf.params.name;
   const decoded = declared ? libmime.decodeWords(declared) : '';
   // Keep the last path segment only, and no control characters: it is shown in mails and pages.
-  const clean = (decoded.split(/[\\/]/).pop() ?? '')
-    .replace(/[\x00-\x1f\x7f]/g, '')
+  const lastSegment = decoded.split(/[\\/]/).pop() ?? '';
+  const clean = [...lastSegment]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f)
+    .join('')
     .trim()
     .slice(0, 200);
   if (clean) return clean;

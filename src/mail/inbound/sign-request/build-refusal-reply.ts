@@ -28,7 +28,9 @@ export async function buildRefusalReply(input: {
   const subject = input.subject || t(locale, 'envelopes.refusal.noSubject');
   const numbers = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
   const format = (params: SignRequestProblem['params']) =>
-    Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? numbers.format(v) : v]));
+    Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? numbers.format(v) : v]),
+    );
   const lines = input.problems.map((p) => t(locale, `error.${p.code}`, format(p.params)));
   const intro = t(locale, 'envelopes.refusal.intro', { subject });
   const outro = t(locale, 'envelopes.refusal.outro', { marker: input.marker });

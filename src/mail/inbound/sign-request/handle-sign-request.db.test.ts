@@ -33,7 +33,9 @@ const config: SignRequestConfig = {
 const pdf = minimalPdf('Contrat');
 let messageCounter = 0;
 
-async function compose(options: Partial<Mail.Options> & { headers?: Record<string, string> }): Promise<Buffer> {
+async function compose(
+  options: Partial<Mail.Options> & { headers?: Record<string, string> },
+): Promise<Buffer> {
   messageCounter++;
   const composer = new MailComposer({
     from: 'Alice Martin <alice@acme.test>',
@@ -66,7 +68,10 @@ describe('handleSignRequest', () => {
     db = await freshDb();
     dir = await mkdtemp(path.join(tmpdir(), 'paraphe-sign-'));
     blobs = await openFsBlobStore({ root: dir, ids: randomIds });
-    await createAccount({ db, clock, ids: randomIds }, { name: 'Acme', mailboxes: ['alice@acme.test'], subscriptionUntil: '2027-12-31' });
+    await createAccount(
+      { db, clock, ids: randomIds },
+      { name: 'Acme', mailboxes: ['alice@acme.test'], subscriptionUntil: '2027-12-31' },
+    );
     const found = await findSenderMailbox(db, { address: 'alice@acme.test', now: clock.now() });
     assert.ok(found);
     sender = found;
@@ -80,7 +85,14 @@ describe('handleSignRequest', () => {
   const submit = (raw: Buffer, recipients: string[], extra: { queueId?: string } = {}) => {
     // Outbox rows are read back in creation order.
     clock.advance(1000);
-    return handleSignRequest(deps, { raw, mailFrom: 'alice@acme.test', recipients, sender, receivedAt: clock.now(), ...extra });
+    return handleSignRequest(deps, {
+      raw,
+      mailFrom: 'alice@acme.test',
+      recipients,
+      sender,
+      receivedAt: clock.now(),
+      ...extra,
+    });
   };
 
   /** The attached original, decoded from the reply's message/rfc822 part (mailparser would inline it). */
@@ -97,14 +109,20 @@ describe('handleSignRequest', () => {
     );
     return Promise.all(rows.map(async (r) => ({ ...r, raw: Buffer.from(await blobs.get(r.raw_sha256)) })));
   }
-  const countOutbox = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM mail_outbox')).rows[0]?.n ?? 0;
+  const countOutbox = async () =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM mail_outbox')).rows[0]?.n ?? 0;
 
   it('makes one envelope whose signers are To then Cc in order, deduplicated, without the sender', async () => {
     const raw = await compose({
       to: ['Bob <bob@example.org>', 'carol@example.org'],
       cc: ['BOB@example.org', 'alice@acme.test', 'dave@example.org'],
     });
-    const outcome = await submit(raw, ['bob@example.org', 'carol@example.org', 'dave@example.org', 'erin@example.org']);
+    const outcome = await submit(raw, [
+      'bob@example.org',
+      'carol@example.org',
+      'dave@example.org',
+      'erin@example.org',
+    ]);
     assert.equal(outcome.outcome, 'created');
     assert.ok(outcome.outcome === 'created');
     const details = await getEnvelope(db, outcome.envelopeId);
@@ -124,20 +142,34 @@ describe('handleSignRequest', () => {
     assert.deepEqual(Buffer.from(await blobs.get(details.documents[0]?.sha256 ?? '')), pdf);
     assert.deepEqual(Buffer.from(await blobs.get(details.envelope.rawSha256)), raw);
     const events = await listAuditEvents(db, outcome.envelopeId);
-    assert.deepEqual(events.map((e) => e.type).filter((t) => !t.startsWith('signer.link')), ['envelope.created', 'envelope.copies_queued']);
+    assert.deepEqual(
+      events.map((e) => e.type).filter((t) => !t.startsWith('signer.link')),
+      ['envelope.created', 'envelope.copies_queued'],
+    );
 
     const copies = await outbox({ envelopeId: outcome.envelopeId });
-    assert.deepEqual(copies.map((c) => c.recipients).sort(), [['bob@example.org'], ['carol@example.org'], ['dave@example.org'], ['erin@example.org']]);
+    assert.deepEqual(copies.map((c) => c.recipients).sort(), [
+      ['bob@example.org'],
+      ['carol@example.org'],
+      ['dave@example.org'],
+      ['erin@example.org'],
+    ]);
     for (const copy of copies) assert.equal(copy.envelope_from, 'alice@acme.test');
     const carol = await simpleParser(copies.find((c) => c.recipients[0] === 'carol@example.org')?.raw ?? '');
     assert.equal(carol.subject, 'Contrat de vente');
-    assert.match(carol.text ?? '', /^Alice Martin \(alice@acme\.test\) vous demande de signer : contrat\.pdf\nVous signerez en 2e, après bob@example\.org\./);
+    assert.match(
+      carol.text ?? '',
+      /^Alice Martin \(alice@acme\.test\) vous demande de signer : contrat\.pdf\nVous signerez en 2e, après bob@example\.org\./,
+    );
     assert.match(carol.text ?? '', /Pour signer : https:\/\/sign\.example\.org\/s\/[A-Za-z0-9_-]{43}\n/);
     assert.deepEqual(carol.attachments[0]?.content, pdf);
     const erin = await simpleParser(copies.find((c) => c.recipients[0] === 'erin@example.org')?.raw ?? '');
     assert.equal(erin.subject, 'Contrat de vente');
     assert.equal(erin.text?.trim(), 'Bonjour, voici le contrat.');
-    assert.doesNotMatch(copies.find((c) => c.recipients[0] === 'erin@example.org')?.raw.toString() ?? '', /\/s\//);
+    assert.doesNotMatch(
+      copies.find((c) => c.recipients[0] === 'erin@example.org')?.raw.toString() ?? '',
+      /\/s\//,
+    );
   });
 
   it('stores link tokens only as hashes, and a link leads back to its signer', async () => {
@@ -151,11 +183,19 @@ describe('handleSignRequest', () => {
     const found = await findSignerByToken(db, token);
     assert.equal(found?.signer.address, 'bob@example.org');
     assert.equal(found?.envelope.id, outcome.envelopeId);
-    const { rows } = await db.query<Record<string, unknown>>('SELECT * FROM signer_links WHERE signer_id = $1', [found?.signer.id]);
+    const { rows } = await db.query<Record<string, unknown>>(
+      'SELECT * FROM signer_links WHERE signer_id = $1',
+      [found?.signer.id],
+    );
     assert.equal(rows[0]?.token_hash, hashToken(token));
-    const dump = JSON.stringify((await db.query('SELECT * FROM signer_links')).rows) + JSON.stringify((await db.query('SELECT * FROM audit_events')).rows);
+    const dump =
+      JSON.stringify((await db.query('SELECT * FROM signer_links')).rows) +
+      JSON.stringify((await db.query('SELECT * FROM audit_events')).rows);
     assert.equal(dump.includes(token), false);
-    assert.equal(await findSignerByToken(db, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`), null);
+    assert.equal(
+      await findSignerByToken(db, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`),
+      null,
+    );
   });
 
   it('makes nothing new when the same message is delivered again', async () => {
@@ -171,11 +211,18 @@ describe('handleSignRequest', () => {
   it('turns a message Postfix split into two transactions into one envelope for all recipients', async () => {
     const raw = await compose({ to: ['bob@example.org', 'carol@example.org'], cc: ['dave@example.org'] });
     const first = await submit(raw, ['bob@example.org', 'carol@example.org'], { queueId: 'Q2' });
-    const second = await submit(raw, ['dave@example.org', 'erin@example.org', 'bob@example.org'], { queueId: 'Q2' });
+    const second = await submit(raw, ['dave@example.org', 'erin@example.org', 'bob@example.org'], {
+      queueId: 'Q2',
+    });
     assert.ok(first.outcome === 'created' && second.outcome === 'duplicate');
     assert.equal(second.envelopeId, first.envelopeId);
     const copies = await outbox({ envelopeId: first.envelopeId });
-    assert.deepEqual(copies.map((c) => c.recipients[0]).sort(), ['bob@example.org', 'carol@example.org', 'dave@example.org', 'erin@example.org']);
+    assert.deepEqual(copies.map((c) => c.recipients[0]).sort(), [
+      'bob@example.org',
+      'carol@example.org',
+      'dave@example.org',
+      'erin@example.org',
+    ]);
     const dave = await simpleParser(copies.find((c) => c.recipients[0] === 'dave@example.org')?.raw ?? '');
     assert.match(dave.text ?? '', /Vous signerez en 3e, après bob@example\.org et carol@example\.org\./);
   });
@@ -203,10 +250,16 @@ describe('handleSignRequest', () => {
     assert.ok(outcome.outcome === 'created');
     const [copy] = await outbox({ envelopeId: outcome.envelopeId });
     const parsed = await simpleParser(copy?.raw ?? '');
-    assert.match(parsed.text ?? '', /^Alice Martin \(alice@acme\.test\) asks you to sign: contrat\.pdf\nYou will sign 2nd, after bob@example\.org\./);
+    assert.match(
+      parsed.text ?? '',
+      /^Alice Martin \(alice@acme\.test\) asks you to sign: contrat\.pdf\nYou will sign 2nd, after bob@example\.org\./,
+    );
     assert.match(typeof parsed.html === 'string' ? parsed.html : '', /asks you to sign/);
 
-    const refused = await submit(await compose({ to: ['bob@example.org'], attachments: [], headers: { 'Content-Language': 'en' } }), ['bob@example.org']);
+    const refused = await submit(
+      await compose({ to: ['bob@example.org'], attachments: [], headers: { 'Content-Language': 'en' } }),
+      ['bob@example.org'],
+    );
     assert.equal(refused.outcome, 'refused');
     const [reply] = (await outbox({ to: 'alice@acme.test' })).slice(-1);
     const replyParsed = await simpleParser(reply?.raw ?? '');
@@ -222,12 +275,19 @@ describe('handleSignRequest', () => {
     return readFile(output);
   }
 
-  const mistakes: { name: string; code: string; text: RegExp; message: () => Promise<Buffer>; recipients: string[] }[] = [
+  const mistakes: {
+    name: string;
+    code: string;
+    text: RegExp;
+    message: () => Promise<Buffer>;
+    recipients: string[];
+  }[] = [
     {
       name: 'no PDF',
       code: 'SIGN_REQUEST_NO_PDF',
       text: /Aucun PDF n’est joint au message/,
-      message: () => compose({ to: ['bob@example.org'], attachments: [{ filename: 'notes.txt', content: 'hello' }] }),
+      message: () =>
+        compose({ to: ['bob@example.org'], attachments: [{ filename: 'notes.txt', content: 'hello' }] }),
       recipients: ['bob@example.org'],
     },
     {
@@ -235,7 +295,10 @@ describe('handleSignRequest', () => {
       code: 'PDF_ENCRYPTED_USER_PASSWORD',
       text: /verrouille\.pdf/,
       message: async () =>
-        compose({ to: ['bob@example.org'], attachments: [{ filename: 'verrouille.pdf', content: await encryptedPdf() }] }),
+        compose({
+          to: ['bob@example.org'],
+          attachments: [{ filename: 'verrouille.pdf', content: await encryptedPdf() }],
+        }),
       recipients: ['bob@example.org'],
     },
     {
@@ -243,7 +306,12 @@ describe('handleSignRequest', () => {
       code: 'PDF_NOT_PDF|PDF_DAMAGED',
       text: /casse\.pdf/,
       message: () =>
-        compose({ to: ['bob@example.org'], attachments: [{ filename: 'casse.pdf', content: Buffer.from('%PDF-1.7\nthis is not a pdf at all\n') }] }),
+        compose({
+          to: ['bob@example.org'],
+          attachments: [
+            { filename: 'casse.pdf', content: Buffer.from('%PDF-1.7\nthis is not a pdf at all\n') },
+          ],
+        }),
       recipients: ['bob@example.org'],
     },
     {
@@ -264,7 +332,8 @@ describe('handleSignRequest', () => {
       name: 'too many signers',
       code: 'SIGN_REQUEST_TOO_MANY_SIGNERS',
       text: /Le message compte 4 signataires \(À et Cc\) ; le maximum est 3\./,
-      message: () => compose({ to: ['a@example.org', 'b@example.org', 'c@example.org'], cc: ['d@example.org'] }),
+      message: () =>
+        compose({ to: ['a@example.org', 'b@example.org', 'c@example.org'], cc: ['d@example.org'] }),
       recipients: ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org'],
     },
     {
@@ -280,13 +349,20 @@ describe('handleSignRequest', () => {
     it(`refuses ${mistake.name}: one reply to the sender naming it, with the original attached, nothing delivered`, async () => {
       const raw = await mistake.message();
       const before = await countOutbox();
-      const envelopesBefore = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes')).rows[0]?.n;
+      const envelopesBefore = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes'))
+        .rows[0]?.n;
       const outcome = await submit(raw, mistake.recipients);
       assert.equal(outcome.outcome, 'refused');
       assert.ok(outcome.outcome === 'refused');
-      assert.ok(outcome.problems.some((p) => new RegExp(`^(${mistake.code})$`).test(p)), outcome.problems.join());
+      assert.ok(
+        outcome.problems.some((p) => new RegExp(`^(${mistake.code})$`).test(p)),
+        outcome.problems.join(),
+      );
       assert.equal(await countOutbox(), before + 1);
-      assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes')).rows[0]?.n, envelopesBefore);
+      assert.equal(
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes')).rows[0]?.n,
+        envelopesBefore,
+      );
       const [reply] = (await outbox({ to: 'alice@acme.test' })).slice(-1);
       assert.equal(reply?.purpose, 'sender.refusal');
       assert.deepEqual(reply?.recipients, ['alice@acme.test']);

@@ -19,7 +19,10 @@ import { stripMarker } from './mime/subject.js';
 import type { SignRequestDeps, SignRequestInput, SignRequestOutcome } from './types.js';
 
 /** Same message again (retry, or Postfix's split of > 50 recipients) = same key. */
-export function dedupeKeyOf(facts: MessageFacts, input: { raw: Uint8Array; queueId?: string | undefined }): string {
+export function dedupeKeyOf(
+  facts: MessageFacts,
+  input: { raw: Uint8Array; queueId?: string | undefined },
+): string {
   if (facts.messageId) return `message-id:${facts.messageId}`;
   if (input.queueId) return `queue-id:${input.queueId}`;
   // Hashing megabytes costs time: only when nothing else identifies the message.

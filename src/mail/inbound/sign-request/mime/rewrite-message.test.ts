@@ -22,7 +22,15 @@ const parse = (raw: Uint8Array) => simpleParser(Buffer.from(raw));
 
 describe('rewriteMessage', () => {
   it('puts the block first in a plain-text message and removes the marker from the Subject', async () => {
-    const raw = mail('From: alice@example.org', 'To: bob@example.org', 'Subject: Contrat *SIGN', '', 'Bonjour Bob,', 'Voici le contrat.', '');
+    const raw = mail(
+      'From: alice@example.org',
+      'To: bob@example.org',
+      'Subject: Contrat *SIGN',
+      '',
+      'Bonjour Bob,',
+      'Voici le contrat.',
+      '',
+    );
     const out = rewrite(raw);
     assert.equal(out.mode, 'edited');
     const parsed = await parse(out.raw);
@@ -51,7 +59,7 @@ describe('rewriteMessage', () => {
     assert.equal(out.mode, 'added');
     const parsed = await parse(out.raw);
     assert.ok(parsed.text?.startsWith(textBlock.trimEnd()));
-    assert.ok(parsed.html && parsed.html.includes(renderHtmlBlock(block)));
+    assert.ok(typeof parsed.html === 'string' && parsed.html.includes(renderHtmlBlock(block)));
     assert.equal(parsed.attachments.length, 1);
     assert.equal(parsed.attachments[0]?.content.toString('base64'), pdfBase64);
     assert.ok(Buffer.from(out.raw).includes(raw.subarray(raw.indexOf('--b1'))));
@@ -82,7 +90,10 @@ describe('rewriteMessage', () => {
     assert.equal(out.mode, 'edited');
     const parsed = await parse(out.raw);
     assert.equal(parsed.subject, 'Devis signé');
-    assert.equal(parsed.text, `${textBlock}Une ligne très longue qui est coupée par un saut de ligne doux ici et qui continue.`);
+    assert.equal(
+      parsed.text,
+      `${textBlock}Une ligne très longue qui est coupée par un saut de ligne doux ici et qui continue.`,
+    );
     assert.equal(parsed.html, html.replace('<body class="x">', `<body class="x">${renderHtmlBlock(block)}`));
   });
 
@@ -116,7 +127,10 @@ describe('rewriteMessage', () => {
   it('turns an ISO-2022-JP part into UTF-8 text when the block cannot be written in it', async () => {
     // "日本語" in ISO-2022-JP.
     const jis = Buffer.from([0x1b, 0x24, 0x42, 0x46, 0x7c, 0x4b, 0x5c, 0x38, 0x6c, 0x1b, 0x28, 0x42]);
-    const raw = Buffer.concat([mail('Subject: x *SIGN', 'Content-Type: text/plain; charset=ISO-2022-JP', '', ''), jis]);
+    const raw = Buffer.concat([
+      mail('Subject: x *SIGN', 'Content-Type: text/plain; charset=ISO-2022-JP', '', ''),
+      jis,
+    ]);
     const out = rewrite(raw);
     assert.match(Buffer.from(out.raw).toString('latin1'), /charset=utf-8/);
     const parsed = await parse(out.raw);
@@ -125,7 +139,13 @@ describe('rewriteMessage', () => {
 
   it('keeps format=flowed and leaves the block as separate lines', async () => {
     const raw = Buffer.from(
-      ['Subject: x *SIGN', 'Content-Type: text/plain; charset=utf-8; format=flowed', '', 'Un paragraphe coupé ', 'en deux lignes.'].join('\r\n'),
+      [
+        'Subject: x *SIGN',
+        'Content-Type: text/plain; charset=utf-8; format=flowed',
+        '',
+        'Un paragraphe coupé ',
+        'en deux lignes.',
+      ].join('\r\n'),
       'utf8',
     );
     const out = rewrite(raw);
@@ -199,14 +219,26 @@ describe('rewriteMessage', () => {
     assert.equal(out.mode, 'added');
     const parsed = await parse(out.raw);
     assert.ok(parsed.text?.startsWith(textBlock.trimEnd()));
-    assert.ok(Buffer.from(out.raw).includes(raw.subarray(raw.indexOf('--m\r\nContent-Type: multipart/signed'))));
+    assert.ok(
+      Buffer.from(out.raw).includes(raw.subarray(raw.indexOf('--m\r\nContent-Type: multipart/signed'))),
+    );
   });
 
   it('wraps a message whose multipart has no closing boundary', async () => {
-    const raw = mail('Subject: x *SIGN', 'Content-Type: multipart/mixed; boundary=zz', '', '--zz', 'Content-Type: text/plain', '', 'Truncated');
+    const raw = mail(
+      'Subject: x *SIGN',
+      'Content-Type: multipart/mixed; boundary=zz',
+      '',
+      '--zz',
+      'Content-Type: text/plain',
+      '',
+      'Truncated',
+    );
     const out = rewrite(raw);
     assert.equal(out.mode, 'wrapped');
-    assert.ok(Buffer.from(out.raw).includes(Buffer.from('--zz\r\nContent-Type: text/plain\r\n\r\nTruncated')));
+    assert.ok(
+      Buffer.from(out.raw).includes(Buffer.from('--zz\r\nContent-Type: text/plain\r\n\r\nTruncated')),
+    );
     const parsed = await parse(out.raw);
     assert.ok(parsed.text?.startsWith(textBlock.trimEnd()));
   });
@@ -239,6 +271,9 @@ describe('rewriteMessage', () => {
     const raw = mail('Subject: Contrat *SIGN', 'X-Other: kept', '', 'Body stays.');
     const out = rewrite(raw, false);
     assert.equal(out.mode, 'subject-only');
-    assert.equal(Buffer.from(out.raw).toString('latin1'), mail('Subject: Contrat', 'X-Other: kept', '', 'Body stays.').toString('latin1'));
+    assert.equal(
+      Buffer.from(out.raw).toString('latin1'),
+      mail('Subject: Contrat', 'X-Other: kept', '', 'Body stays.').toString('latin1'),
+    );
   });
 });

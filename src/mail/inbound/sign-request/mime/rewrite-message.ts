@@ -147,7 +147,10 @@ function editLeaf(
     if (encoded) {
       bytes = Buffer.concat([encoded, decoded]);
       setUtf8 =
-        isUtf8Compatible(charset) && charset !== 'utf-8' && charset !== 'utf8' && /[^\x00-\x7f]/.test(text);
+        isUtf8Compatible(charset) &&
+        charset !== 'utf-8' &&
+        charset !== 'utf8' &&
+        !isAscii(Buffer.from(text, 'utf8'));
     } else {
       bytes = Buffer.from(text + decodeText(decoded, charset), 'utf8');
       setUtf8 = true;
@@ -171,7 +174,7 @@ function editLeaf(
     body = Buffer.from(encodeBody(bytes, leaf.transferEncoding, nl), 'latin1');
   } else if (leaf.transferEncoding === '8bit' || leaf.transferEncoding === 'binary') {
     body = bytes;
-  } else if (!/[^\x00-\x7f]/.test(bytes.toString('latin1')) && !hasLongLine(bytes)) {
+  } else if (isAscii(bytes) && !hasLongLine(bytes)) {
     body = bytes;
   } else {
     body = Buffer.from(encodeBody(bytes, 'quoted-printable', nl), 'latin1');
@@ -206,6 +209,10 @@ function editLeaf(
     else splices.push({ start: insertAt, end: insertAt, bytes: Buffer.from(`${line}${nl}`) });
   }
   return splices;
+}
+
+function isAscii(bytes: Buffer): boolean {
+  return bytes.every((b) => b < 0x80);
 }
 
 function hasLongLine(bytes: Buffer): boolean {

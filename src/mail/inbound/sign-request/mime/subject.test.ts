@@ -4,7 +4,13 @@ import libmime from 'libmime';
 import { rewriteSubjectField, stripMarker, subjectHasMarker } from './subject.js';
 
 const field = (s: string) => Buffer.from(s, 'latin1');
-const decodeField = (b: Buffer) => libmime.decodeWords(b.toString('utf8').replace(/^Subject:\s*/, '').replace(/\r?\n(?=[ \t])/g, ''));
+const decodeField = (b: Buffer) =>
+  libmime.decodeWords(
+    b
+      .toString('utf8')
+      .replace(/^Subject:\s*/, '')
+      .replace(/\r?\n(?=[ \t])/g, ''),
+  );
 
 describe('subject marker', () => {
   it('finds the marker whatever its case and strips it with its spaces', () => {
@@ -15,8 +21,15 @@ describe('subject marker', () => {
   });
 
   it('cuts a plain marker out of a folded Subject and keeps the folding', () => {
-    const out = rewriteSubjectField(field('Subject: Un contrat assez long pour\r\n etre plie *SIGN sur deux lignes'), '*SIGN', '\r\n');
-    assert.equal(out?.toString('latin1'), 'Subject: Un contrat assez long pour\r\n etre plie sur deux lignes');
+    const out = rewriteSubjectField(
+      field('Subject: Un contrat assez long pour\r\n etre plie *SIGN sur deux lignes'),
+      '*SIGN',
+      '\r\n',
+    );
+    assert.equal(
+      out?.toString('latin1'),
+      'Subject: Un contrat assez long pour\r\n etre plie sur deux lignes',
+    );
   });
 
   it('re-encodes a Subject whose marker sits inside an encoded word', () => {
@@ -24,7 +37,12 @@ describe('subject marker', () => {
     const out = rewriteSubjectField(field(`Subject: ${encoded}`), '*SIGN', '\r\n');
     assert.ok(out);
     assert.equal(decodeField(out), 'Contrat signé');
-    assert.ok(out.toString('latin1').split('\r\n').every((line) => line.length <= 78));
+    assert.ok(
+      out
+        .toString('latin1')
+        .split('\r\n')
+        .every((line) => line.length <= 78),
+    );
   });
 
   it('keeps encoded words intact when the marker is plain text beside them', () => {
