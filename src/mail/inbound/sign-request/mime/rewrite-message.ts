@@ -120,7 +120,8 @@ function collectTargets(entity: MimeEntity): MimeEntity[] | null {
       first.contentType === 'text/plain' ||
       first.contentType === 'text/html' ||
       first.contentType === 'multipart/alternative' ||
-      first.contentType === 'multipart/related';
+      first.contentType === 'multipart/related' ||
+      first.contentType === 'multipart/mixed';
     return isDisplayable ? collectTargets(first) : null;
   }
   return null;
