@@ -77,6 +77,9 @@ export async function handleSignRequest(
     senderAddress: input.sender.address,
     envelopeRecipients: recipients,
   });
+  // The evidence blob is written while the PDFs are inspected (I/O beside CPU).
+  const rawPut = deps.blobs.put(input.raw);
+  rawPut.catch(() => {});
   const { problems, documents } = await findProblems({
     files: facts.files,
     signerCount: choice.requestedCount,
@@ -84,14 +87,15 @@ export async function handleSignRequest(
     maxAttachmentBytes: config.maxAttachmentBytes,
     inspectPdf: deps.inspectPdf,
   });
-  const rawRef = await deps.blobs.put(input.raw);
+  const rawRef = await rawPut;
   if (problems.length > 0)
     return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
 
   // Content-addressed blobs: writing them before the transaction is safe (a rollback leaves an
   // unreferenced blob, never a row without its bytes).
-  const stored: { doc: CheckedDocument; ref: BlobRef }[] = [];
-  for (const doc of documents) stored.push({ doc, ref: await deps.blobs.put(doc.file.bytes) });
+  const stored: { doc: CheckedDocument; ref: BlobRef }[] = await Promise.all(
+    documents.map(async (doc) => ({ doc, ref: await deps.blobs.put(doc.file.bytes) })),
+  );
   const expiresAt = new Date(input.receivedAt.getTime() + config.expiryDays * 86_400_000);
 
   return deps.db.transaction(async (tx) => {
