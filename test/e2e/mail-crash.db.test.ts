@@ -47,7 +47,7 @@ describe('killing Paraphe during a *SIGN transaction', () => {
       PARAPHE_JOBS_LEASE_SECONDS: '3',
       PARAPHE_MAIL_SEND_CLAIM_SECONDS: '3',
       PARAPHE_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+      ...(dbUrl ? { DATABASE_URL: dbUrl, PARAPHE_OTP_SECRET: 'crash-test-otp-secret-0123456789abcdef' } : {}),
     };
     child = spawn(
       process.execPath,
@@ -55,12 +55,19 @@ describe('killing Paraphe during a *SIGN transaction', () => {
       {
         cwd: root,
         env,
-        stdio: ['ignore', 'ignore', process.env.TEST_LOG_LEVEL ? 'inherit' : 'ignore'],
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
+    let stderr = '';
+    const started = child;
+    started.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (process.env.TEST_LOG_LEVEL) process.stderr.write(chunk);
+    });
     await waitFor(
       () =>
-        new Promise<boolean>((resolve) => {
+        new Promise<boolean>((resolve, reject) => {
+          if (started.exitCode !== null) reject(new Error(`paraphe exited (${started.exitCode}): ${stderr}`));
           const socket = net.connect({ host: '127.0.0.1', port: lmtpPort });
           socket.once('data', () => {
             socket.destroy();
@@ -69,7 +76,9 @@ describe('killing Paraphe during a *SIGN transaction', () => {
           socket.once('error', () => resolve(false));
         }),
       { timeoutMs: 60_000, intervalMs: 100, what: 'paraphe to listen' },
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${stderr}`, { cause: error.cause });
+    });
   };
   const kill = async () => {
     const current = child;
@@ -142,22 +151,47 @@ describe('killing Paraphe during a *SIGN transaction', () => {
     const offer = (): Promise<SmtpRecipientResult[]> =>
       sendSmtp({ host: '127.0.0.1', port: lmtpPort, isLmtp: true, from: DEMO, to: pending, body: raw });
 
-    const killDelaysMs = [0, 40, 120, 200, 240, 280, 320, 360, 420];
+    // Calibrate: how long one uninterrupted request takes here (another message, its own envelope),
+    // then kill at fractions of that, before and after the 250, while copies are being sent.
+    await start();
+    const calibration = Buffer.from(
+      raw
+        .toString('latin1')
+        .replace('<crash-test-1@paraphe.test>', '<crash-calibration@paraphe.test>')
+        .replace('Subject: Bon de commande', 'Subject: Calibration'),
+      'latin1',
+    );
+    const t0 = performance.now();
+    await sendSmtp({
+      host: '127.0.0.1',
+      port: lmtpPort,
+      isLmtp: true,
+      from: DEMO,
+      to: RECIPIENTS,
+      body: calibration,
+    });
+    const requestMs = performance.now() - t0;
+    await kill();
+
+    const killDelaysMs = [0, 0.2, 0.4, 0.6, 0.8, 0.9, 1, 1.1, 1.3, 1.6].map((f) => Math.round(f * requestMs));
     let kills = 0;
     const timeline: string[] = [];
     for (const delay of killDelaysMs) {
-      if (pending.length === 0) break;
       await start();
-      const attempt = offer().then(
-        (results) => results,
-        () => [] as SmtpRecipientResult[],
-      );
+      // Once every recipient was accepted, the kills land on the delivery of the copies.
+      const attempt =
+        pending.length > 0
+          ? offer().then(
+              (results) => results,
+              () => [] as SmtpRecipientResult[],
+            )
+          : Promise.resolve([] as SmtpRecipientResult[]);
       await new Promise((resolve) => setTimeout(resolve, delay));
       await kill();
       kills++;
       const results = await attempt;
       const done = new Set(results.filter((r) => r.code === 250).map((r) => r.address));
-      timeline.push(`kill at ${delay} ms: ${done.size} accepted`);
+      timeline.push(`${delay} ms: ${done.size} accepted`);
       pending = pending.filter((r) => !done.has(r));
     }
     await start();
@@ -169,7 +203,8 @@ describe('killing Paraphe during a *SIGN transaction', () => {
     assert.deepEqual(pending, [], 'every recipient was eventually accepted');
 
     // Every recipient receives its copy (from the immediate attempt or the mail.deliver job).
-    const copiesFor = (address: string) => sink.messages.filter((m) => m.to.includes(address));
+    const copiesFor = (address: string) =>
+      sink.messages.filter((m) => m.to.includes(address) && m.raw.includes('Bon de commande'));
     await waitFor(() => RECIPIENTS.every((r) => copiesFor(r).length > 0), {
       timeoutMs: 90_000,
       intervalMs: 100,
@@ -189,7 +224,9 @@ describe('killing Paraphe during a *SIGN transaction', () => {
     // A copy sent twice (killed between the send and its bookkeeping) carries the same link.
     assert.equal(links.size, RECIPIENTS.length);
     const duplicates = RECIPIENTS.reduce((n, r) => n + copiesFor(r).length - 1, 0);
-    t.diagnostic(`${kills} kills (${timeline.join('; ')}), ${duplicates} duplicate copies`);
+    t.diagnostic(
+      `request ≈ ${Math.round(requestMs)} ms; ${kills} kills (${timeline.join('; ')}), ${duplicates} duplicate copies`,
+    );
 
     // Stop gracefully, then count envelopes in the database the process used.
     const current = child;
@@ -204,7 +241,7 @@ describe('killing Paraphe during a *SIGN transaction', () => {
       : await openPglite(path.join(dataDir, 'pglite'));
     try {
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes');
-      assert.equal(rows[0]?.n, 1, 'exactly one envelope');
+      assert.equal(rows[0]?.n, 2, 'exactly one envelope for the message, besides the calibration one');
     } finally {
       await db.close();
     }
