@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.js';
 import { type Locale, t } from '../../shared/i18n/index.js';
 import type { PdfEdit } from '../core/edit.js';
 import { num, showText, textWidth } from '../core/text.js';
+import { pageOpenSaves } from './content-balance.js';
 import { displayedSize, stampMatrix, type VisualRect } from './geometry.js';
 import { normalisePng } from './png.js';
 
@@ -151,7 +152,8 @@ export function applyStamps(o: { edit: PdfEdit; stamps: Stamp[]; locale: Locale;
     const xobjects = PDFDict.withContext(context);
     const existing = edit.lookupDict(page.resources?.get(PDFName.of('XObject')));
     for (const [key, value] of existing?.entries() ?? []) xobjects.set(key, value);
-    let draw = '\nQ\n';
+    const existingContent = contentRefs(edit, page.dict);
+    let draw = `\n${'Q\n'.repeat(1 + pageOpenSaves(context, existingContent))}`;
     for (const stamp of stamps) {
       const digest = createHash('sha256').update(stamp.imagePng).digest('hex');
       const image = images.get(digest) ?? imageXObject(edit, stamp.imagePng);
@@ -164,7 +166,7 @@ export function applyStamps(o: { edit: PdfEdit; stamps: Stamp[]; locale: Locale;
     }
     resources.set(PDFName.of('XObject'), xobjects);
     const close = edit.add(edit.stream(draw));
-    page.dict.set(PDFName.of('Contents'), context.obj([open, ...contentRefs(edit, page.dict), close]));
+    page.dict.set(PDFName.of('Contents'), context.obj([open, ...existingContent, close]));
     page.dict.set(PDFName.of('Resources'), resources);
     edit.markChanged(page.ref);
   }
