@@ -211,7 +211,12 @@ async function parseQuietly(bytes: Uint8Array): Promise<PDFContext> {
   const warn = console.warn;
   console.warn = () => {};
   try {
-    return await PDFParser.forBytesWithOptions(bytes, Number.POSITIVE_INFINITY, false, false).parseDocument();
+    const parser = PDFParser.forBytesWithOptions(bytes, Number.POSITIVE_INFINITY, false, false);
+    // pdf-lib copies every stream's data out of the input (`slice`); views are enough because the
+    // input is never written to, and they spare a second copy of a 50 MB scan.
+    const stream = (parser as unknown as { bytes: { bytes: Uint8Array; slice(start: number, end: number): Uint8Array } }).bytes;
+    stream.slice = (start, end) => stream.bytes.subarray(start, end);
+    return await parser.parseDocument();
   } catch {
     return await scanParse(bytes);
   } finally {

@@ -177,10 +177,11 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   if (byteRangeText.length > BYTE_RANGE_SLOT) throw new Error('byte range does not fit its slot');
   output.write(byteRangeText.padEnd(BYTE_RANGE_SLOT, ' '), body + dictionary.byteRangeAt, 'latin1');
 
-  const digest = createHash('sha256')
-    .update(output.subarray(0, contentsStart))
-    .update(output.subarray(contentsEnd))
-    .digest();
+  // One pass over the bytes for both digests: the state after the first range is forked, and
+  // the whole-file hash resumes from it once the signature is in place.
+  const prefixHash = createHash('sha256').update(output.subarray(0, contentsStart));
+  const fileHash = prefixHash.copy();
+  const digest = prefixHash.update(output.subarray(contentsEnd)).digest();
   const cms = await createCadesSignature({
     contentDigest: new Uint8Array(digest),
     key: seal.key,
@@ -207,7 +208,7 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   });
   return {
     pdfBytes: new Uint8Array(output.buffer, output.byteOffset, output.length),
-    sha256: createHash('sha256').update(output).digest('hex'),
+    sha256: fileHash.update(output.subarray(contentsStart)).digest('hex'),
     kind,
     evidencePageCount: evidenceRefs.length,
   };
