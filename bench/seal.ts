@@ -113,6 +113,13 @@ async function runCase(file: string, algorithm: 'rsa' | 'ec', withResave: boolea
     const digest = createHash('sha256').update(bytes).digest();
     return key.sign(digest);
   };
+  // Memory first: maxRSS is a high-water mark for the process, so one seal from a collected heap
+  // gives the peak of one seal (later warm runs would add the garbage the GC has not returned yet).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
+  await seal();
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const runs = quick ? 3 : 7;
   for (let i = 0; i < 2; i++) {
     await seal();
@@ -120,12 +127,6 @@ async function runCase(file: string, algorithm: 'rsa' | 'ec', withResave: boolea
   }
   const floorMs = await timed(runs, floor);
   const sealMs = await timed(runs, seal);
-  // Peak of one seal, not of garbage from earlier runs that the GC had not yet returned.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
-  await seal();
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
   let resaveMs: number | null = null;
   if (withResave) {
     const resave = async () => (await PDFDocument.load(readFileSync(file), { updateMetadata: false })).save();
