@@ -2,7 +2,7 @@
 // Runs node's test runner (with tsx for TypeScript) over test files found under the given folders.
 // Node 20's runner does not discover *.test.ts itself. Usage: run-tests.mjs [--db-only] [DIR|FILE]...
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
@@ -28,9 +28,31 @@ if (selected.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Spec output for people; a TAP copy to count results, so the test command can print one total.
+mkdirSync('.tmp', { recursive: true });
+const tapFile = path.join('.tmp', `tests-${process.pid}.tap`);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected.sort()],
-  { stdio: 'inherit' },
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...selected.sort(),
+  ],
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
+if (process.env.TEST_SUMMARY_FILE) {
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+  appendFileSync(
+    process.env.TEST_SUMMARY_FILE,
+    `${JSON.stringify({ pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') })}\n`,
+  );
+}
+rmSync(tapFile, { force: true });
 process.exit(result.status ?? 1);

@@ -31,9 +31,30 @@ export const EnvSchema = z.object({
   PARAPHE_ROLES: envList.optional(),
   PARAPHE_JOBS_CONCURRENCY: envPositiveInt.default(4),
   PARAPHE_JOBS_LEASE_SECONDS: envPositiveInt.default(300),
-  PARAPHE_JOBS_MAX_ATTEMPTS: envPositiveInt.default(8),
   PARAPHE_JOBS_POLL_MS: envPositiveInt.default(500),
+  PARAPHE_JOBS_STOP_GRACE_SECONDS: envPositiveInt.default(20),
   PARAPHE_DEMO_MAILBOX: z.string().email().default('demo@paraphe.test'),
+  // seal
+  PARAPHE_SEAL_P12: z.string().min(1).optional(),
+  PARAPHE_SEAL_P12_PASSPHRASE: z.string().optional(),
+  PARAPHE_SEAL_P12_PASSPHRASE_FILE: z.string().min(1).optional(),
+  PARAPHE_SEAL_CHAIN: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_MODULE: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_SLOT: z.coerce.number().int().min(0).optional(),
+  PARAPHE_SEAL_PKCS11_TOKEN_LABEL: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_PIN: z.string().optional(),
+  PARAPHE_SEAL_PKCS11_PIN_FILE: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_KEY_LABEL: z.string().min(1).optional(),
+  PARAPHE_SEAL_PKCS11_CERT: z.string().min(1).optional(),
+  PARAPHE_TSA_URLS: envList.optional(),
+  PARAPHE_SEAL_REASON: z.string().min(1).optional(),
+  PARAPHE_SEAL_LOCATION: z.string().min(1).optional(),
+  PARAPHE_SEAL_CONTACT_INFO: z.string().min(1).optional(),
+  PARAPHE_SEAL_DOCMDP: z
+    .enum(['1', '2'])
+    .default('1')
+    .transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
+  PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -75,10 +96,40 @@ export function shapeConfig(env: Env, cwd: string) {
     jobs: {
       concurrency: env.PARAPHE_JOBS_CONCURRENCY,
       leaseSeconds: env.PARAPHE_JOBS_LEASE_SECONDS,
-      maxAttempts: env.PARAPHE_JOBS_MAX_ATTEMPTS,
       pollMs: env.PARAPHE_JOBS_POLL_MS,
+      stopGraceSeconds: env.PARAPHE_JOBS_STOP_GRACE_SECONDS,
     },
     demoMailbox: env.PARAPHE_DEMO_MAILBOX,
+    seal: {
+      p12: env.PARAPHE_SEAL_P12
+        ? {
+            path: path.resolve(cwd, env.PARAPHE_SEAL_P12),
+            passphrase: env.PARAPHE_SEAL_P12_PASSPHRASE,
+            passphraseFile:
+              env.PARAPHE_SEAL_P12_PASSPHRASE_FILE && path.resolve(cwd, env.PARAPHE_SEAL_P12_PASSPHRASE_FILE),
+          }
+        : undefined,
+      chainPath: env.PARAPHE_SEAL_CHAIN && path.resolve(cwd, env.PARAPHE_SEAL_CHAIN),
+      pkcs11: env.PARAPHE_SEAL_PKCS11_MODULE
+        ? {
+            module: env.PARAPHE_SEAL_PKCS11_MODULE,
+            slot: env.PARAPHE_SEAL_PKCS11_SLOT,
+            tokenLabel: env.PARAPHE_SEAL_PKCS11_TOKEN_LABEL,
+            pin: env.PARAPHE_SEAL_PKCS11_PIN,
+            pinFile: env.PARAPHE_SEAL_PKCS11_PIN_FILE && path.resolve(cwd, env.PARAPHE_SEAL_PKCS11_PIN_FILE),
+            keyLabel: env.PARAPHE_SEAL_PKCS11_KEY_LABEL,
+            certificatePath: env.PARAPHE_SEAL_PKCS11_CERT && path.resolve(cwd, env.PARAPHE_SEAL_PKCS11_CERT),
+          }
+        : undefined,
+      tsaUrls: env.PARAPHE_TSA_URLS ?? [],
+      reason: env.PARAPHE_SEAL_REASON,
+      location: env.PARAPHE_SEAL_LOCATION,
+      contactInfo: env.PARAPHE_SEAL_CONTACT_INFO,
+      docMdpLevel: env.PARAPHE_SEAL_DOCMDP,
+      evidenceLocales: (env.PARAPHE_SEAL_EVIDENCE_LOCALE === 'fr+en'
+        ? ['fr', 'en']
+        : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
+    },
   };
 }
 

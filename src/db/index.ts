@@ -2,6 +2,7 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import type { Db } from './types.js';
 
+export { lockEmbeddedDb } from './lock.js';
 export { listMigrations, migrate } from './migrate.js';
 export { openPglite } from './pglite.js';
 export { openPostgres } from './postgres.js';

@@ -19,6 +19,7 @@ export const errorCatalogue = {
   CONFIG_INVALID: 'internal',
   // storage
   DB_UNAVAILABLE: 'unavailable',
+  DB_LOCKED: 'unavailable',
   BLOB_NOT_FOUND: 'not_found',
   BLOB_CORRUPT: 'internal',
   BLOB_UNAVAILABLE: 'unavailable',
@@ -36,6 +37,14 @@ export const errorCatalogue = {
   // web
   HTTP_NOT_FOUND: 'not_found',
   HTTP_BAD_REQUEST: 'invalid',
+  // keys
+  SEAL_KEY_NOT_CONFIGURED: 'internal',
+  SEAL_KEY_UNREADABLE: 'internal',
+  SEAL_KEY_PASSPHRASE_WRONG: 'internal',
+  SEAL_KEY_INVALID: 'internal',
+  SEAL_PKCS11_FAILED: 'unavailable',
+  TSA_UNAVAILABLE: 'unavailable',
+  PDF_VERIFY_UNREADABLE: 'invalid',
   // pdf
   PDF_NOT_PDF: 'invalid',
   PDF_DAMAGED: 'invalid',

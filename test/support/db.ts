@@ -7,11 +7,12 @@ import { type Db, migrate, openPglite, openPostgres } from '../../src/db/index.j
  * PARAPHE_TEST_DATABASE_URL names a Postgres server (the test command sets it for its second pass),
  * a new database created on that server and dropped by `close()`.
  */
-export async function freshDb(): Promise<Db> {
+export async function freshDb(options: { migrate?: boolean } = {}): Promise<Db> {
+  const shouldMigrate = options.migrate !== false;
   const adminUrl = process.env.PARAPHE_TEST_DATABASE_URL;
   if (!adminUrl) {
     const db = await openPglite(undefined);
-    await migrate(db);
+    if (shouldMigrate) await migrate(db);
     return db;
   }
   const name = `paraphe_test_${randomBytes(6).toString('hex')}`;
@@ -22,7 +23,7 @@ export async function freshDb(): Promise<Db> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = await openPostgres({ url: url.toString(), poolSize: 10 });
-  await migrate(db);
+  if (shouldMigrate) await migrate(db);
   const close = db.close.bind(db);
   return {
     ...db,

@@ -15,6 +15,8 @@ export interface DerNode {
   /** Offset just after the last content octet. */
   readonly end: number;
   readonly source: Uint8Array;
+  /** BER indefinite length: `end` is after the end-of-contents octets. */
+  readonly isIndefinite?: boolean;
 }
 
 export class DerError extends Error {
@@ -30,9 +32,29 @@ export function readTlv(source: Uint8Array, offset = 0): DerNode {
   const first = source[pos++];
   if (first === undefined) throw new DerError('DER: truncated length');
   let length = first;
+  if (first === 0x80) {
+    // BER indefinite length (NSS writes CMS this way): children up to the end-of-contents octets.
+    if ((tag & 0x20) === 0) throw new DerError('BER: indefinite length on a primitive value');
+    let p = pos;
+    for (let guard = 0; ; guard++) {
+      if (guard > 100_000) throw new DerError('BER: too many elements');
+      if (source[p] === 0 && source[p + 1] === 0) break;
+      p = readTlv(source, p).end;
+      if (p >= source.length) throw new DerError('BER: missing end-of-contents');
+    }
+    return {
+      tag,
+      isConstructed: true,
+      start: offset,
+      contentStart: pos,
+      end: p + 2,
+      source,
+      isIndefinite: true,
+    };
+  }
   if (first & 0x80) {
     const count = first & 0x7f;
-    if (count === 0 || count > 4) throw new DerError('DER: indefinite or oversized length');
+    if (count === 0 || count > 4) throw new DerError('DER: oversized length');
     length = 0;
     for (let i = 0; i < count; i++) {
       const b = source[pos++];
@@ -55,7 +77,8 @@ export function parseDer(source: Uint8Array): DerNode {
 export function children(node: DerNode): DerNode[] {
   const out: DerNode[] = [];
   let pos = node.contentStart;
-  while (pos < node.end) {
+  const end = node.isIndefinite ? node.end - 2 : node.end;
+  while (pos < end) {
     const child = readTlv(node.source, pos);
     if (child.end > node.end) throw new DerError('DER: child runs past its parent');
     out.push(child);
@@ -70,7 +93,7 @@ export function rawOf(node: DerNode): Uint8Array {
 }
 
 export function contentOf(node: DerNode): Uint8Array {
-  return node.source.subarray(node.contentStart, node.end);
+  return node.source.subarray(node.contentStart, node.isIndefinite ? node.end - 2 : node.end);
 }
 
 /** Child `index`, checked to exist (and, optionally, to carry `tag`). */
@@ -255,4 +278,10 @@ export function encodeTime(date: Date): Uint8Array {
   const year = date.getUTCFullYear();
   if (year >= 1950 && year < 2050) return tlv(TAG.UTC_TIME, Buffer.from(digits.slice(2), 'latin1'));
   return tlv(TAG.GENERALIZED_TIME, Buffer.from(digits, 'latin1'));
+}
+
+/** The value of an OCTET STRING, joining the pieces of BER's constructed form. */
+export function octetStringValue(node: DerNode): Uint8Array {
+  if (!node.isConstructed) return contentOf(node);
+  return concatBytes(children(node).map(octetStringValue));
 }

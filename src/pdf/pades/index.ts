@@ -1,2 +1,28 @@
 export { type CreateCadesSignatureOptions, createCadesSignature } from './cms.js';
+export { checkSignerInfo, type ParsedSignedData, parseSignedData, sha } from './cms-parse.js';
+export {
+  child,
+  children,
+  contentOf,
+  type DerNode,
+  decodeInteger,
+  decodeOid,
+  decodeString,
+  der,
+  parseDer,
+  rawOf,
+  readTlv,
+  TAG,
+} from './der.js';
+export { OID } from './oids.js';
+export { checkTimestampToken, type TimestampCheck } from './tst.js';
 export type { SealKey, TimestampClient } from './types.js';
+export {
+  bytesEqual,
+  crlDistributionUris,
+  extendedKeyUsages,
+  formatName,
+  ocspUris,
+  type ParsedCertificate,
+  parseCertificate,
+} from './x509.js';

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Makes sure the Debian tools the test suite drives are installed. As root it installs what is
+# missing (apt-get, non-interactive); otherwise it lists what is missing and fails.
+set -euo pipefail
+
+# command → Debian package
+declare -A NEED=(
+  [chromium]=chromium
+  [pdfsig]=poppler-utils
+  [pdftoppm]=poppler-utils
+  [qpdf]=qpdf
+  [openssl]=openssl
+  [certutil]=libnss3-tools
+  [postfix]=postfix
+  [softhsm2-util]=softhsm2
+  [pkcs11-tool]=opensc
+  [curl]=curl
+  [python3]=python3
+)
+missing_pkgs=()
+missing_cmds=()
+for cmd in "${!NEED[@]}"; do
+  if ! command -v "$cmd" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$cmd" ]; then
+    missing_cmds+=("$cmd")
+    missing_pkgs+=("${NEED[$cmd]}")
+  fi
+done
+# The Postgres server binaries (initdb, pg_ctl) live outside PATH on Debian.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing_cmds+=(initdb)
+  missing_pkgs+=(postgresql)
+fi
+
+if [ ${#missing_pkgs[@]} -eq 0 ]; then exit 0; fi
+mapfile -t pkgs < <(printf '%s\n' "${missing_pkgs[@]}" | sort -u)
+if [ "$(id -u)" != 0 ]; then
+  echo "Missing tools for the test suite: ${missing_cmds[*]}" >&2
+  echo "Install them as root: apt-get install -y ${pkgs[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages the tests need: ${pkgs[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# Postfix must not ask questions nor configure itself: the tests run their own instance.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null

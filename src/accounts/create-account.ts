@@ -1,0 +1,25 @@
+import type { Db } from '../db/index.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { Ids } from '../shared/ids.js';
+import { findAccount } from './account-queries.js';
+import { insertMailbox } from './add-mailbox.js';
+import { type Account, AccountNameSchema } from './types.js';
+
+/** Creates an account with its mailboxes, all or nothing. */
+export async function createAccount(
+  deps: { db: Db; clock: Clock; ids: Ids },
+  input: { name: string; mailboxes?: string[]; subscriptionUntil?: string | null },
+): Promise<Account> {
+  const name = AccountNameSchema.safeParse(input.name);
+  if (!name.success) throw new AppError('ACCOUNT_NAME_INVALID', `invalid account name: ${input.name}`);
+  const id = deps.ids.uuid();
+  await deps.db.transaction(async (tx) => {
+    await tx.query(
+      'INSERT INTO accounts (id, name, subscription_until, created_at) VALUES ($1, $2, $3, $4)',
+      [id, name.data, input.subscriptionUntil ?? null, deps.clock.now()],
+    );
+    for (const address of input.mailboxes ?? []) await insertMailbox(tx, deps, { accountId: id, address });
+  });
+  return findAccount(deps.db, id);
+}

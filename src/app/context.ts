@@ -1,0 +1,75 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
+import type { Config } from '../config/index.js';
+import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
+import { devMailTransport, type MailTransport } from '../mail/outbound/index.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import { type Ids, randomIds } from '../shared/ids.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { devSmsSender, type SmsSender } from '../sms/index.js';
+
+/** Everything a role or a command needs, built once from the configuration. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: Ids;
+  metrics: Registry;
+  mailTransport: MailTransport;
+  smsSender: SmsSender;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it), the blob store and the transports. Embedded mode takes the
+ * PGlite folder's lock, so a second process gets a clear refusal instead of a corrupted database.
+ */
+export async function createAppContext(
+  config: Config,
+  options: { logger?: Logger; clock?: Clock; ids?: Ids; migrate?: boolean } = {},
+): Promise<AppContext> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const unlock = config.db.url ? () => {} : lockEmbeddedDb(config.db.pglitePath);
+  let db: Db;
+  try {
+    db = await openDb({ url: config.db.url, pglitePath: config.db.pglitePath, poolSize: config.db.poolSize });
+    if (options.migrate !== false) await migrate(db);
+  } catch (error) {
+    unlock();
+    if (error instanceof AppError) throw error;
+    throw new AppError('DB_UNAVAILABLE', `cannot open the database: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const blobs = await openFsBlobStore({ root: config.blobs.dir, ids });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'paraphe_' });
+  if (config.mail.relayUrl)
+    throw new AppError(
+      'CONFIG_INVALID',
+      'PARAPHE_RELAY_URL is set but this build has no relay transport yet',
+    );
+  const mailTransport = devMailTransport({ db, blobs, clock, ids });
+  const smsSender = devSmsSender({ db, clock, ids });
+  return {
+    config,
+    logger,
+    db,
+    blobs,
+    clock,
+    ids,
+    metrics,
+    mailTransport,
+    smsSender,
+    async close() {
+      await mailTransport.close();
+      await db.close();
+      unlock();
+    },
+  };
+}

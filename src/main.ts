@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { registerAccountCommands } from './cli/accounts.js';
+import { registerJobCommands } from './cli/jobs.js';
+import { registerPdfCommands } from './cli/pdf.js';
+import { registerStartCommands } from './cli/start.js';
+
+/** The `paraphe` command: one program for every role and every operator task. */
+const program = new Command()
+  .name('paraphe')
+  .description('Sign by email: a mail filter that turns *SIGN messages into signature requests')
+  .showHelpAfterError();
+
+registerStartCommands(program);
+registerAccountCommands(program);
+registerJobCommands(program);
+registerPdfCommands(program);
+
+await program.parseAsync(process.argv);

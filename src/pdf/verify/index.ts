@@ -1,0 +1,3 @@
+export { checkCrl, checkOcsp, type RevocationStatus } from './revocation.js';
+export type { ChangeReport, SignatureReport, VerifyPdfOptions, VerifyPdfReport } from './types.js';
+export { verifyPdf } from './verify-pdf.js';

@@ -1,0 +1,21 @@
+import type { Registry } from 'prom-client';
+import type { BlobStore } from '../blobs/index.js';
+import type { Db } from '../db/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Ids } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+
+/** What the web adapter needs from the composition root (src/app). */
+export interface WebDeps {
+  config: {
+    isDev: boolean;
+    publicUrl: string;
+    http: { isHttps: boolean; trustProxy: boolean };
+  };
+  logger: Logger;
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: Ids;
+  metrics: Registry;
+}

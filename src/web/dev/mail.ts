@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { getDevMail, listDevMail } from '../../mail/outbound/index.js';
+import { t } from '../../shared/i18n/index.js';
+import type { WebDeps } from '../deps.js';
+import { html } from '../views/html.js';
+import { layout } from '../views/layout.js';
+
+type Params = { Params: { id: string } };
+
+async function parse(raw: Uint8Array): Promise<ParsedMail> {
+  return simpleParser(Buffer.from(raw), { skipImageLinks: true });
+}
+
+function attachmentsOf(parsed: ParsedMail) {
+  return parsed.attachments.map((a, index) => ({
+    index,
+    filename: a.filename ?? `attachment-${index + 1}`,
+    contentType: a.contentType,
+    sizeBytes: a.size,
+    sha256: createHash('sha256').update(a.content).digest('hex'),
+  }));
+}
+
+/** The dev mailbox: every message Paraphe sent while no relay is configured. */
+export function registerDevMailRoutes(app: FastifyInstance, deps: WebDeps): void {
+  app.get('/dev/mail.json', async () => {
+    const messages = await listDevMail(deps.db);
+    return {
+      messages: await Promise.all(
+        messages.map(async (m) => {
+          const { raw } = await getDevMail(deps.db, deps.blobs, m.id);
+          const parsed = await parse(raw);
+          return {
+            id: m.id,
+            envelopeFrom: m.envelopeFrom,
+            recipients: m.recipients,
+            subject: parsed.subject ?? m.subject,
+            createdAt: m.createdAt.toISOString(),
+            sizeBytes: m.sizeBytes,
+            text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : '',
+            attachments: attachmentsOf(parsed),
+            rawUrl: `/dev/mail/${m.id}/raw`,
+          };
+        }),
+      ),
+    };
+  });
+
+  app.get('/dev/mail', async (request, reply) => {
+    const { locale } = request;
+    const messages = await listDevMail(deps.db);
+    const body = html`<h1>${t(locale, 'dev.mail.title')}</h1>
+${
+  messages.length === 0
+    ? html`<p class="muted">${t(locale, 'dev.mail.empty')}</p>`
+    : html`<ul class="list">${messages.map(
+        (m) => html`<li><a href="/dev/mail/${m.id}"><strong>${m.subject || '—'}</strong></a>
+<div class="meta">${t(locale, 'dev.mail.from')} ${m.envelopeFrom} · ${t(locale, 'dev.mail.to')} ${m.recipients.join(', ')} · <time datetime="${m.createdAt.toISOString()}">${m.createdAt.toISOString()}</time></div></li>`,
+      )}</ul>`
+}`;
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        layout({ locale, title: t(locale, 'dev.mail.title'), body, currentUrl: request.url, isDev: true }),
+      );
+  });
+
+  app.get<Params>('/dev/mail/:id', async (request, reply) => {
+    const { locale } = request;
+    const mail = await getDevMail(deps.db, deps.blobs, request.params.id);
+    const parsed = await parse(mail.raw);
+    const attachments = attachmentsOf(parsed);
+    const body = html`<p><a href="/dev/mail">← ${t(locale, 'dev.mail.back')}</a></p>
+<h1>${parsed.subject ?? mail.subject}</h1>
+<table>
+<tr><th scope="row">${t(locale, 'dev.mail.from')}</th><td>${parsed.from?.text ?? mail.envelopeFrom}</td></tr>
+<tr><th scope="row">${t(locale, 'dev.mail.to')}</th><td>${mail.recipients.join(', ')}</td></tr>
+<tr><th scope="row">${t(locale, 'dev.mail.date')}</th><td>${mail.createdAt.toISOString()}</td></tr>
+</table>
+<p><a class="button secondary" href="/dev/mail/${mail.id}/raw" download>${t(locale, 'dev.mail.raw')}</a></p>
+${
+  attachments.length > 0
+    ? html`<h2>${t(locale, 'dev.mail.attachments')}</h2><ul>${attachments.map(
+        (a) =>
+          html`<li><a href="/dev/mail/${mail.id}/attachments/${a.index}">${a.filename}</a> <span class="meta">${a.contentType}, ${a.sizeBytes} o</span></li>`,
+      )}</ul>`
+    : ''
+}
+${typeof parsed.html === 'string' ? html`<h2>${t(locale, 'dev.mail.html')}</h2><iframe class="mail-html" title="${t(locale, 'dev.mail.html')}" src="/dev/mail/${mail.id}/html"></iframe>` : ''}
+<h2>${t(locale, 'dev.mail.text')}</h2>
+<pre>${parsed.text ?? ''}</pre>`;
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        layout({ locale, title: parsed.subject ?? mail.subject, body, currentUrl: request.url, isDev: true }),
+      );
+  });
+
+  app.get<Params>('/dev/mail/:id/html', async (request, reply) => {
+    const mail = await getDevMail(deps.db, deps.blobs, request.params.id);
+    const parsed = await parse(mail.raw);
+    // The message's own HTML, sandboxed: no script, no form, no request to anywhere.
+    return reply
+      .header(
+        'content-security-policy',
+        "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+      )
+      .header('x-frame-options', 'SAMEORIGIN')
+      .type('text/html; charset=utf-8')
+      .send(typeof parsed.html === 'string' ? parsed.html : '');
+  });
+
+  app.get<Params>('/dev/mail/:id/raw', async (request, reply) => {
+    const mail = await getDevMail(deps.db, deps.blobs, request.params.id);
+    return reply
+      .type('message/rfc822')
+      .header('content-disposition', `attachment; filename="${mail.id}.eml"`)
+      .send(Buffer.from(mail.raw));
+  });
+
+  app.get<{ Params: { id: string; index: string } }>(
+    '/dev/mail/:id/attachments/:index',
+    async (request, reply) => {
+      const mail = await getDevMail(deps.db, deps.blobs, request.params.id);
+      const parsed = await parse(mail.raw);
+      const attachment = parsed.attachments[Number(request.params.index)];
+      if (!attachment) return reply.callNotFound();
+      const filename = (attachment.filename ?? `attachment-${request.params.index}`).replace(
+        /[^\w.\- ]/g,
+        '_',
+      );
+      return reply
+        .type(attachment.contentType || 'application/octet-stream')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .send(attachment.content);
+    },
+  );
+}
