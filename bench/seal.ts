@@ -170,7 +170,17 @@ async function main(): Promise<void> {
       // One child per case, so its peak RSS belongs to this case alone.
       const output = execFileSync(
         process.execPath,
-        ['--import', 'tsx', '--expose-gc', new URL(import.meta.url).pathname, '--case', file, algorithm, algorithm === 'rsa' ? 'resave' : '', ...(quick ? ['--quick'] : [])],
+        [
+          '--import',
+          'tsx',
+          '--expose-gc',
+          new URL(import.meta.url).pathname,
+          '--case',
+          file,
+          algorithm,
+          algorithm === 'rsa' ? 'resave' : '',
+          ...(quick ? ['--quick'] : []),
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       const result = JSON.parse(output.trim().split('\n').pop() ?? '{}') as CaseResult;

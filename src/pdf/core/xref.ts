@@ -307,12 +307,12 @@ export function readXrefChain(bytes: Uint8Array): XrefChain {
  * output without parsing the whole file again.
  */
 export class XrefResolver {
-  private readonly context = PDFContext.create();
   private readonly streams = new Map<number, { data: Uint8Array; offsets: Map<number, number> }>();
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly chain: XrefChain,
+    private readonly context: PDFContext = PDFContext.create(),
   ) {}
 
   /** Object `num`, or undefined when the chain has no such object. */

@@ -85,14 +85,21 @@ function signatureDictionary(o: {
 }
 
 async function loadSignable(bytes: Uint8Array, fileName: string): Promise<LoadedPdf> {
+  let pdf: LoadedPdf;
   try {
-    const pdf = await loadPdf(bytes);
-    assertSignable(inspectLoadedPdf(pdf), fileName);
-    return pdf;
+    pdf = await loadPdf(bytes, { isLazy: true });
   } catch (error) {
-    if (error instanceof PdfLoadError) assertSignable(await inspectPdf(bytes), fileName);
-    throw error;
+    if (!(error instanceof PdfLoadError)) throw error;
+    try {
+      // What on-demand reading could not find, a full parse may still recover.
+      pdf = await loadPdf(bytes);
+    } catch (fullError) {
+      if (fullError instanceof PdfLoadError) assertSignable(await inspectPdf(bytes), fileName);
+      throw fullError;
+    }
   }
+  assertSignable(inspectLoadedPdf(pdf), fileName);
+  return pdf;
 }
 
 /**

@@ -142,7 +142,8 @@ function unfilter(raw: Uint8Array, o: { stride: number; height: number; bpp: num
       lines.set(raw.subarray(src, src + stride), dst);
     } else if (filter === 1) {
       for (let x = 0; x < stride; x++) {
-        lines[dst + x] = ((raw[src + x] as number) + (x >= bpp ? (lines[dst + x - bpp] as number) : 0)) & 0xff;
+        lines[dst + x] =
+          ((raw[src + x] as number) + (x >= bpp ? (lines[dst + x - bpp] as number) : 0)) & 0xff;
       }
     } else if (filter === 2) {
       for (let x = 0; x < stride; x++) {
