@@ -141,6 +141,27 @@ describe('sealDocument', () => {
     assert.ok(signature?.isValid && signature.isTrusted && signature.isTotal, signature?.text);
   });
 
+  it('seals a file with a broken cross-reference table, or bytes before its header, leaving them as they are', async () => {
+    const good = Buffer.from(await generated());
+    const brokenXref = Buffer.from(
+      good.toString('latin1').replace(/startxref\n\d+/, 'startxref\n99'),
+      'latin1',
+    );
+    const junkFirst = Buffer.concat([Buffer.from('Received: by mail gateway\n'), good]);
+    for (const original of [brokenXref, junkFirst]) {
+      const sealed = await sealDocument(input(new Uint8Array(original)));
+      assert.ok(Buffer.from(sealed.pdfBytes.subarray(0, original.length)).equals(original));
+      assert.equal(
+        tools.qpdfCheck(sealed.pdfBytes).status === 2,
+        false,
+        tools.qpdfCheck(sealed.pdfBytes).output,
+      );
+      const [signature] = tools.pdfsig(sealed.pdfBytes);
+      assert.ok(signature?.isValid && signature.isTotal, signature?.text);
+      assert.equal((await inspectPdf(sealed.pdfBytes)).pageCount, 3);
+    }
+  });
+
   it('keeps an existing signature valid and adds an approval seal instead of a certification', async () => {
     const signed = new Uint8Array(readFileSync(path.join(REFS, 'd-approval-BT.pdf')));
     assert.equal(tools.pdfsig(signed).filter((s) => s.isValid).length, 1);

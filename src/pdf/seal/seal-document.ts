@@ -157,6 +157,15 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   if (kind === 'certification') {
     catalog.set(PDFName.of('Perms'), context.obj({ DocMDP: signatureRef }));
   }
+  // Declares the ETSI extension (PAdES) to readers, as ETSI EN 319 142-1 asks; other extensions kept.
+  const extensions = edit.lookupDict(catalog.get(PDFName.of('Extensions')));
+  const newExtensions = context.obj({});
+  for (const [name, value] of extensions?.entries() ?? []) newExtensions.set(name, value);
+  newExtensions.set(
+    PDFName.of('ESIC'),
+    context.obj({ Type: 'DeveloperExtensions', BaseVersion: PDFName.of('1.7'), ExtensionLevel: 1 }),
+  );
+  catalog.set(PDFName.of('Extensions'), newExtensions);
   const version = Number(pdf.headerVersion);
   if (!(version >= 1.7)) catalog.set(PDFName.of('Version'), PDFName.of('1.7'));
   edit.markChanged(catalogRef);
