@@ -43,6 +43,8 @@ export interface LoadedPdf {
   pagesRootRef: PDFRef;
   pages: LoadedPage[];
   encryption: PdfEncryption;
+  /** Objects are read on demand: only what was looked up is in `context`. */
+  isLazy: boolean;
 }
 
 /** The file could not be parsed; `encryption` is still known when the trailer could be read. */
@@ -291,6 +293,7 @@ export async function loadPdf(bytes: Uint8Array, options: { isLazy?: boolean } =
     Buffer.from(bytes.subarray(headerAt, headerAt + 8)).toString('latin1'),
   );
   const xref = readXrefChain(bytes);
+  const isLazy = options.isLazy === true && xref.isValid;
   const early = encryptionFromXref(bytes, xref, PDFContext.create());
   // Without a readable trailer, an /Encrypt key anywhere is the best hint we have for the refusal.
   const guess: PdfEncryption =
@@ -301,7 +304,7 @@ export async function loadPdf(bytes: Uint8Array, options: { isLazy?: boolean } =
         : 'none';
   let context: PDFContext;
   try {
-    context = options.isLazy && xref.isValid ? lazyContext(bytes, xref) : await parseQuietly(bytes);
+    context = isLazy ? lazyContext(bytes, xref) : await parseQuietly(bytes);
   } catch (error) {
     throw new PdfLoadError(`unparseable: ${error instanceof Error ? error.message : String(error)}`, guess);
   }
@@ -337,6 +340,7 @@ export async function loadPdf(bytes: Uint8Array, options: { isLazy?: boolean } =
     catalog,
     pagesRootRef,
     pages,
+    isLazy,
     encryption:
       early !== 'none' || encryptObject === undefined
         ? early

@@ -211,7 +211,7 @@ function readStreamSection(
       const b = field(w2, 0);
       const num = start + n;
       if (into.has(num)) continue;
-      if (type === 1) into.set(num, { type: 1, offset: a + base, gen: b });
+      if (type === 1 && a > 0) into.set(num, { type: 1, offset: a + base, gen: b });
       else if (type === 2) into.set(num, { type: 2, stream: a, index: b });
       else into.set(num, { type: 0 });
     }
