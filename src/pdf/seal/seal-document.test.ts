@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
@@ -15,6 +15,8 @@ after(() => tools.cleanup());
 const VALIDATOR = path.resolve(PKI_DIR, '../validate-pdf.sh');
 const REFS = path.resolve(PKI_DIR, '../refs');
 const rsa = testSealKey('seal-rsa');
+/** Debian's fonts-dejavu-core. */
+const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 async function generated(o: { pages?: number; useObjectStreams?: boolean } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -120,6 +122,28 @@ describe('sealDocument', () => {
     const inspection = await inspectPdf(sealed.pdfBytes);
     assert.equal(inspection.signatures[0]?.docMdpPermissions, 2);
     assert.ok(tools.pdfsig(sealed.pdfBytes)[0]?.isValid);
+  });
+
+  it('draws names the standard fonts cannot show with the Unicode font given', {
+    skip: !existsSync(DEJAVU),
+  }, async () => {
+    const withFont = input(await generated({ pages: 1 }), {
+      unicodeFont: new Uint8Array(readFileSync(DEJAVU)),
+    });
+    const name = 'Łukasz Dvořák';
+    (withFont.stamps[0] as SealDocumentInput['stamps'][number]).signerName = name;
+    (withFont.evidence.signers[0] as (typeof withFont.evidence.signers)[number]).name = name;
+    const sealed = await sealDocument(withFont);
+    assert.match(tools.text(sealed.pdfBytes, 1), /Łukasz Dvořák/);
+    assert.match(tools.text(sealed.pdfBytes, 2), /Łukasz Dvořák/);
+    assert.ok(
+      sealed.pdfBytes.length - withFont.pdfBytes.length < 120_000,
+      'only a subset of the font is embedded',
+    );
+    assert.ok(tools.pdfsig(sealed.pdfBytes)[0]?.isValid);
+    const without = input(await generated({ pages: 1 }));
+    (without.stamps[0] as SealDocumentInput['stamps'][number]).signerName = name;
+    assert.match(tools.text((await sealDocument(without)).pdfBytes, 1), /\?ukasz Dvo\?ák/);
   });
 
   it('is reported invalid once a single byte changes', async () => {

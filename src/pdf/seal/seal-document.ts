@@ -3,6 +3,7 @@ import { type PDFDict, PDFName, type PDFRef } from 'pdf-lib';
 import { AppError } from '../../shared/errors.js';
 import { type Locale, t } from '../../shared/i18n/index.js';
 import { PdfEdit } from '../core/edit.js';
+import { Fonts } from '../core/fonts.js';
 import { type LoadedPdf, loadPdf, PdfLoadError } from '../core/load.js';
 import { pdfDate, pdfTextString } from '../core/text.js';
 import { writeUpdate } from '../core/writer.js';
@@ -30,6 +31,12 @@ export interface SealOptions {
   signingTime: Date;
   /** Bytes reserved for the CMS; computed from the chain when omitted. */
   contentsSize?: number;
+  /**
+   * A TrueType font (e.g. Debian's /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf) for text the
+   * standard fonts cannot show (names in Polish, Czech, Vietnamese, Greek…); a subset is embedded.
+   * Without it such characters print as "?" on the page (evidence.json keeps them exactly).
+   */
+  unicodeFont?: Uint8Array;
 }
 
 export interface SealDocumentInput {
@@ -117,7 +124,9 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   const edit = new PdfEdit(pdf);
   const { context, catalog, catalogRef } = pdf;
 
-  applyStamps({ edit, stamps: input.stamps, locale: seal.locale, fileName });
+  const fonts = await Fonts.load(seal.unicodeFont);
+  if (fonts.hasUnicode) edit.unicodeFontRef = edit.reserve();
+  applyStamps({ edit, stamps: input.stamps, locale: seal.locale, fileName, fonts });
 
   const facts: SealFacts = {
     sealedAt: seal.signingTime,
@@ -125,15 +134,20 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
     isTestKey: seal.key.isTestKey,
     existingSignatures: inspection.signatures.length,
   };
-  const rendered = renderEvidencePages({ evidence: input.evidence, facts, locale: seal.locale });
-  const fonts = context.obj({ F1: edit.font('regular'), F2: edit.font('bold'), F3: edit.font('mono') });
+  const rendered = renderEvidencePages({ evidence: input.evidence, facts, locale: seal.locale, fonts });
+  const fontResources = context.obj({
+    F1: edit.font('regular'),
+    F2: edit.font('bold'),
+    F3: edit.font('mono'),
+    ...(edit.unicodeFontRef ? { F4: edit.unicodeFontRef } : {}),
+  });
   const evidencePages: PDFDict[] = [];
   const evidenceRefs = appendPages(edit, rendered.contents.length, (parent, i) => {
     const page = context.obj({
       Type: 'Page',
       Parent: parent,
       MediaBox: [0, 0, ...rendered.size],
-      Resources: { Font: fonts },
+      Resources: { Font: fontResources },
       Contents: edit.add(edit.stream(rendered.contents[i] ?? '')),
     });
     evidencePages.push(page);
@@ -147,6 +161,8 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
     modifiedAt: seal.signingTime,
   });
 
+  // Every text is laid out by now: the subset holds exactly the glyphs used.
+  if (edit.unicodeFontRef) await fonts.embed(context, edit.unicodeFontRef);
   const signatureRef = edit.reserve();
   const lastPage = evidencePages[evidencePages.length - 1] as PDFDict;
   addSignatureField(edit, {
