@@ -73,6 +73,9 @@ export class Fonts {
   }
 }
 
+/** Control characters (tabs, newlines in a pasted name) become spaces; nothing else changes. */
 function sanitiseControls(text: string): string {
-  return text.normalize('NFC').replace(/[\u0000-\u001f]/g, ' ');
+  let out = '';
+  for (const char of text.normalize('NFC')) out += (char.codePointAt(0) ?? 0) < 0x20 ? ' ' : char;
+  return out;
 }
