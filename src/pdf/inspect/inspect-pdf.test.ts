@@ -103,6 +103,15 @@ describe('inspectPdf', () => {
     );
   });
 
+  it('classifies AES-256 files whatever their random salts (revision 6 hash loop)', async () => {
+    const plain = inheritedPdf();
+    for (let i = 0; i < 24; i++) {
+      const userPassword = i % 2 === 0 ? '' : 'secret';
+      const inspection = await inspectPdf(encrypt(tools, plain, userPassword));
+      assert.equal(inspection.encryption, userPassword ? 'user-password' : 'owner-password', `attempt ${i}`);
+    }
+  });
+
   it('finds forms, XFA and JavaScript', async () => {
     const bytes = rawPdf([
       '<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /XFA 5 0 R >> /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>',
