@@ -1,4 +1,3 @@
-import fontkit from '@pdf-lib/fontkit';
 import { CustomFontSubsetEmbedder, type PDFContext, type PDFRef } from 'pdf-lib';
 import { type FontKey, sanitise, showText, textWidth } from './text.js';
 
@@ -16,6 +15,8 @@ export class Fonts {
 
   static async load(unicodeFont: Uint8Array | undefined): Promise<Fonts> {
     if (!unicodeFont) return new Fonts(null);
+    // Loaded on first use: fontkit adds ~30 MB to every process that imports it.
+    const { default: fontkit } = await import('@pdf-lib/fontkit');
     return new Fonts(await CustomFontSubsetEmbedder.for(fontkit, unicodeFont));
   }
 
