@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { MailAddress } from '../../../envelopes/index.js';
@@ -23,7 +22,6 @@ export interface MessageFacts {
   cc: MailAddress[];
   locale: Locale;
   files: AttachedFile[];
-  rawSha256: string;
 }
 
 /** `%PDF-` within the first 1024 bytes, as PDF readers accept it, whatever the declared type. */
@@ -50,8 +48,10 @@ function fileNameOf(leaf: MimeEntity, index: number, isPdf: boolean): string {
   const declared = leaf.dispositionParams.filename ?? leaf.params.name;
   const decoded = declared ? libmime.decodeWords(declared) : '';
   // Keep the last path segment only, and no control characters: it is shown in mails and pages.
-  const clean = (decoded.split(/[\\/]/).pop() ?? '')
-    .replace(/[\x00-\x1f\x7f]/g, '')
+  const lastSegment = decoded.split(/[\\/]/).pop() ?? '';
+  const clean = [...lastSegment]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f)
+    .join('')
     .trim()
     .slice(0, 200);
   if (clean) return clean;
@@ -98,6 +98,5 @@ export function analyseMessage(raw: Uint8Array): MessageFacts {
     cc: addresses(root, 'cc'),
     locale: localeOf(root),
     files,
-    rawSha256: createHash('sha256').update(raw).digest('hex'),
   };
 }

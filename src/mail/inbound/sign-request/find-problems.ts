@@ -1,5 +1,6 @@
 import { assertSignable, type PdfInspection } from '../../../pdf/index.js';
 import { isAppError } from '../../../shared/errors.js';
+import { hasMessage } from '../../../shared/i18n/index.js';
 import type { AttachedFile } from './analyse-message.js';
 import type { SignRequestProblem } from './build-refusal-reply.js';
 
@@ -52,7 +53,8 @@ export async function findProblems(input: {
       // Our own faults (unavailable, internal) go up: the MTA retries. A parser that throws on a
       // file means the sender's file is unreadable.
       if (isAppError(error) && error.kind !== 'invalid') throw error;
-      const code = isAppError(error) ? error.code : 'PDF_DAMAGED';
+      // Only codes the sender can read a sentence for; anything else reads as "damaged".
+      const code = isAppError(error) && hasMessage(`error.${error.code}`) ? error.code : 'PDF_DAMAGED';
       problems.push({ code, params: { fileName: file.fileName } });
       continue;
     }

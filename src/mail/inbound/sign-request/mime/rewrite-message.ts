@@ -79,8 +79,9 @@ export function rewriteMessage(
   return { raw: wrap(buf, root, { subjectSplices, block, nl, boundarySeed }), mode: 'wrapped' };
 }
 
+/** RFC 2183: a disposition other than inline (even an unknown one) is shown as an attachment. */
 function isAttachment(entity: MimeEntity): boolean {
-  return entity.disposition === 'attachment';
+  return entity.disposition !== null && entity.disposition !== 'inline';
 }
 
 /** The leaves a client shows first, or null when one of them must not be touched. */
@@ -119,7 +120,8 @@ function collectTargets(entity: MimeEntity): MimeEntity[] | null {
       first.contentType === 'text/plain' ||
       first.contentType === 'text/html' ||
       first.contentType === 'multipart/alternative' ||
-      first.contentType === 'multipart/related';
+      first.contentType === 'multipart/related' ||
+      first.contentType === 'multipart/mixed';
     return isDisplayable ? collectTargets(first) : null;
   }
   return null;
@@ -146,7 +148,10 @@ function editLeaf(
     if (encoded) {
       bytes = Buffer.concat([encoded, decoded]);
       setUtf8 =
-        isUtf8Compatible(charset) && charset !== 'utf-8' && charset !== 'utf8' && /[^\x00-\x7f]/.test(text);
+        isUtf8Compatible(charset) &&
+        charset !== 'utf-8' &&
+        charset !== 'utf8' &&
+        !isAscii(Buffer.from(text, 'utf8'));
     } else {
       bytes = Buffer.from(text + decodeText(decoded, charset), 'utf8');
       setUtf8 = true;
@@ -170,7 +175,7 @@ function editLeaf(
     body = Buffer.from(encodeBody(bytes, leaf.transferEncoding, nl), 'latin1');
   } else if (leaf.transferEncoding === '8bit' || leaf.transferEncoding === 'binary') {
     body = bytes;
-  } else if (!/[^\x00-\x7f]/.test(bytes.toString('latin1')) && !hasLongLine(bytes)) {
+  } else if (isAscii(bytes) && !hasLongLine(bytes)) {
     body = bytes;
   } else {
     body = Buffer.from(encodeBody(bytes, 'quoted-printable', nl), 'latin1');
@@ -205,6 +210,10 @@ function editLeaf(
     else splices.push({ start: insertAt, end: insertAt, bytes: Buffer.from(`${line}${nl}`) });
   }
   return splices;
+}
+
+function isAscii(bytes: Buffer): boolean {
+  return bytes.every((b) => b < 0x80);
 }
 
 function hasLongLine(bytes: Buffer): boolean {
