@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { BlobStore } from '../../blobs/index.js';
 import type { Db } from '../../db/index.js';
 import type { Clock } from '../../shared/clock.js';
@@ -85,10 +84,10 @@ export function relayNextHop(
   };
 }
 
-async function collect(body: Readable | Uint8Array): Promise<Uint8Array> {
+async function collect(body: AsyncIterable<Uint8Array> | Uint8Array): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 

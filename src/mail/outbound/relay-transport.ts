@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors.js';
 import { SmtpClientError, type SmtpRecipientResult, type SmtpSendOptions, sendSmtp } from './smtp-client.js';
 import type { DsnParams, MailTransport, OutgoingMail } from './types.js';
@@ -28,7 +27,7 @@ export function parseRelayUrl(url: string): RelayTarget {
 export interface RelayMessage {
   from: string;
   to: string[];
-  body: Readable | Uint8Array;
+  body: AsyncIterable<Uint8Array> | Uint8Array;
   sizeBytes?: number;
   dsn?: DsnParams;
   is8BitMime?: boolean;
