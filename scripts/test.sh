@@ -18,6 +18,7 @@ step() {
 }
 
 step lint npx biome check .
+step licences node scripts/check-licenses.mjs
 step typecheck npx tsc -p tsconfig.json
 step "tests (PGlite)" node scripts/run-tests.mjs src test
 

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
 import { registerPdfCommands } from './cli/pdf.js';
+import { registerSmsCommands } from './cli/sms.js';
 import { registerStartCommands } from './cli/start.js';
 
 /** The `paraphe` command: one program for every role and every operator task. */
@@ -13,6 +14,7 @@ const program = new Command()
 registerStartCommands(program);
 registerAccountCommands(program);
 registerJobCommands(program);
+registerSmsCommands(program);
 registerPdfCommands(program);
 
 await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ import { type Clock, systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import { type Ids, randomIds } from '../shared/ids.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import { devSmsSender, type SmsSender } from '../sms/index.js';
+import { createSmsSender, resolveOtpSecret, type SmsDeps, type SmsSender, smsMetrics } from '../sms/index.js';
 
 /** Everything a role or a command needs, built once from the configuration. */
 export interface AppContext {
@@ -20,6 +20,8 @@ export interface AppContext {
   metrics: Registry;
   mailTransport: MailTransport;
   smsSender: SmsSender;
+  /** The SMS use cases' dependencies (provider from PARAPHE_SMS_PROVIDER, OTP secret, counters). */
+  sms: SmsDeps;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,20 @@ export async function createAppContext(
       'PARAPHE_RELAY_URL is set but this build has no relay transport yet',
     );
   const mailTransport = devMailTransport({ db, blobs, clock, ids });
-  const smsSender = devSmsSender({ db, clock, ids });
+  const smsSender = createSmsSender(config.sms, { db, clock, ids });
+  const sms: SmsDeps = {
+    db,
+    clock,
+    ids,
+    sender: smsSender,
+    settings: config.sms,
+    secret: resolveOtpSecret({
+      configured: config.sms.otpSecret,
+      dataDir: config.dataDir,
+      isEmbedded: config.isEmbedded,
+    }),
+    metrics: smsMetrics(metrics),
+  };
   return {
     config,
     logger,
@@ -66,6 +81,7 @@ export async function createAppContext(
     metrics,
     mailTransport,
     smsSender,
+    sms,
     async close() {
       await mailTransport.close();
       await db.close();

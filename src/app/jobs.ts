@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJob, type JobDefinition, type JobSchedule } from '../jobs/index.js';
+import { smsSendJob } from '../sms/index.js';
 import type { AppContext } from './context.js';
 
 const DONE_JOBS_KEPT_DAYS = 7;
@@ -16,6 +17,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
         await ctx.db.query(`DELETE FROM jobs WHERE status = 'done' AND finished_at < $1`, [cutoff]);
       },
     }),
+    smsSendJob(ctx.sms),
   ];
 }
 

@@ -34,6 +34,45 @@ export const EnvSchema = z.object({
   PARAPHE_JOBS_POLL_MS: envPositiveInt.default(500),
   PARAPHE_JOBS_STOP_GRACE_SECONDS: envPositiveInt.default(20),
   PARAPHE_DEMO_MAILBOX: z.string().email().default('demo@paraphe.test'),
+  // sms
+  PARAPHE_SMS_PROVIDER: z.enum(['dev', 'twilio', 'ovh']).default('dev'),
+  // Alphanumeric sender id as carriers accept it: 1-11 letters, digits or spaces, one letter at least.
+  PARAPHE_SMS_SENDER_ID: z
+    .string()
+    .regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/, 'must be 1 to 11 letters, digits or spaces, with a letter')
+    .default('Paraphe'),
+  // Named in every code SMS; plain ASCII letters keep the text GSM-7 and within 160 characters.
+  PARAPHE_SMS_OPERATOR_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9 .&'-]{1,30}$/, "must be 1 to 30 ASCII letters, digits, spaces or . & ' -")
+    .default('Paraphe'),
+  PARAPHE_OTP_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+    .optional(),
+  PARAPHE_OTP_TTL_SECONDS: envPositiveInt.default(600),
+  PARAPHE_OTP_MAX_ATTEMPTS: envPositiveInt.default(5),
+  PARAPHE_OTP_RESEND_SECONDS: envPositiveInt.default(30),
+  PARAPHE_SMS_MAX_PER_SIGNER_HOUR: envPositiveInt.default(5),
+  PARAPHE_SMS_MAX_PER_ENVELOPE_DAY: envPositiveInt.default(30),
+  PARAPHE_SMS_MAX_PER_ACCOUNT_HOUR: envPositiveInt.default(200),
+  PARAPHE_SMS_MAX_PER_ACCOUNT_DAY: envPositiveInt.default(1000),
+  PARAPHE_SMS_MAX_GLOBAL_HOUR: envPositiveInt.default(2000),
+  PARAPHE_SMS_MAX_GLOBAL_DAY: envPositiveInt.default(10000),
+  PARAPHE_SMS_SEND_MAX_ATTEMPTS: envPositiveInt.default(6),
+  PARAPHE_SMS_RETRY_DELAY_SECONDS: envPositiveInt.default(10),
+  PARAPHE_SMS_SEND_LEASE_SECONDS: envPositiveInt.default(60),
+  PARAPHE_SMS_HTTP_TIMEOUT_MS: envPositiveInt.default(10000),
+  PARAPHE_TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+  PARAPHE_TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  PARAPHE_TWILIO_MESSAGING_SERVICE_SID: z.string().min(1).optional(),
+  PARAPHE_TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  PARAPHE_TWILIO_STATUS_CALLBACK: envBoolean.default(true),
+  PARAPHE_OVH_ENDPOINT: z.string().url().default('https://eu.api.ovh.com/1.0'),
+  PARAPHE_OVH_APPLICATION_KEY: z.string().min(1).optional(),
+  PARAPHE_OVH_APPLICATION_SECRET: z.string().min(1).optional(),
+  PARAPHE_OVH_CONSUMER_KEY: z.string().min(1).optional(),
+  PARAPHE_OVH_SMS_SERVICE_NAME: z.string().min(1).optional(),
   // seal
   PARAPHE_SEAL_P12: z.string().min(1).optional(),
   PARAPHE_SEAL_P12_PASSPHRASE: z.string().optional(),
@@ -100,6 +139,42 @@ export function shapeConfig(env: Env, cwd: string) {
       stopGraceSeconds: env.PARAPHE_JOBS_STOP_GRACE_SECONDS,
     },
     demoMailbox: env.PARAPHE_DEMO_MAILBOX,
+    sms: {
+      provider: env.PARAPHE_SMS_PROVIDER,
+      senderId: env.PARAPHE_SMS_SENDER_ID,
+      operatorName: env.PARAPHE_SMS_OPERATOR_NAME,
+      otpSecret: env.PARAPHE_OTP_SECRET ?? null,
+      sendMaxAttempts: env.PARAPHE_SMS_SEND_MAX_ATTEMPTS,
+      sendLeaseSeconds: env.PARAPHE_SMS_SEND_LEASE_SECONDS,
+      retryDelaySeconds: env.PARAPHE_SMS_RETRY_DELAY_SECONDS,
+      httpTimeoutMs: env.PARAPHE_SMS_HTTP_TIMEOUT_MS,
+      limits: {
+        ttlSeconds: env.PARAPHE_OTP_TTL_SECONDS,
+        maxAttempts: env.PARAPHE_OTP_MAX_ATTEMPTS,
+        resendSeconds: env.PARAPHE_OTP_RESEND_SECONDS,
+        maxPerSignerPerHour: env.PARAPHE_SMS_MAX_PER_SIGNER_HOUR,
+        maxPerEnvelopePerDay: env.PARAPHE_SMS_MAX_PER_ENVELOPE_DAY,
+        maxPerAccountPerHour: env.PARAPHE_SMS_MAX_PER_ACCOUNT_HOUR,
+        maxPerAccountPerDay: env.PARAPHE_SMS_MAX_PER_ACCOUNT_DAY,
+        maxGlobalPerHour: env.PARAPHE_SMS_MAX_GLOBAL_HOUR,
+        maxGlobalPerDay: env.PARAPHE_SMS_MAX_GLOBAL_DAY,
+      },
+      twilio: {
+        accountSid: env.PARAPHE_TWILIO_ACCOUNT_SID,
+        authToken: env.PARAPHE_TWILIO_AUTH_TOKEN,
+        messagingServiceSid: env.PARAPHE_TWILIO_MESSAGING_SERVICE_SID,
+        baseUrl: env.PARAPHE_TWILIO_BASE_URL,
+        // Twilio signs receipts with the URL it was given: the public one, never a proxy's view.
+        statusCallbackUrl: env.PARAPHE_TWILIO_STATUS_CALLBACK ? `${publicUrl}/webhooks/sms/twilio` : null,
+      },
+      ovh: {
+        endpoint: env.PARAPHE_OVH_ENDPOINT,
+        applicationKey: env.PARAPHE_OVH_APPLICATION_KEY,
+        applicationSecret: env.PARAPHE_OVH_APPLICATION_SECRET,
+        consumerKey: env.PARAPHE_OVH_CONSUMER_KEY,
+        serviceName: env.PARAPHE_OVH_SMS_SERVICE_NAME,
+      },
+    },
     seal: {
       p12: env.PARAPHE_SEAL_P12
         ? {

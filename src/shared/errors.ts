@@ -37,6 +37,22 @@ export const errorCatalogue = {
   // web
   HTTP_NOT_FOUND: 'not_found',
   HTTP_BAD_REQUEST: 'invalid',
+  // sms
+  PHONE_INVALID: 'invalid',
+  PHONE_SHORT: 'invalid',
+  PHONE_LANDLINE: 'invalid',
+  PHONE_SPECIAL: 'invalid',
+  SMS_RESEND_TOO_SOON: 'rate_limited',
+  SMS_LIMIT_REACHED: 'rate_limited',
+  SMS_NUMBER_REJECTED: 'invalid',
+  SMS_PROVIDER_UNAVAILABLE: 'unavailable',
+  SMS_PROVIDER_FAILED: 'internal',
+  SMS_TEXT_INVALID: 'internal',
+  SMS_WEBHOOK_SIGNATURE_INVALID: 'forbidden',
+  OTP_WRONG_CODE: 'invalid',
+  OTP_EXPIRED: 'invalid',
+  OTP_TOO_MANY_ATTEMPTS: 'forbidden',
+  OTP_NO_CODE: 'conflict',
   // keys
   SEAL_KEY_NOT_CONFIGURED: 'internal',
   SEAL_KEY_UNREADABLE: 'internal',

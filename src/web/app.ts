@@ -15,6 +15,7 @@ import { registerLocale } from './locale.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHomeRoutes } from './routes/home.js';
 import { registerMetrics } from './routes/metrics.js';
+import { registerSmsWebhookRoutes } from './routes/sms-webhooks.js';
 import { registerSecurityHeaders } from './security.js';
 import { html } from './views/html.js';
 import { layout } from './views/layout.js';
@@ -75,6 +76,7 @@ export function buildWebApp(
   registerAssets(app);
   registerHealthRoutes(app, deps);
   registerHomeRoutes(app, deps);
+  if (deps.sms) registerSmsWebhookRoutes(app, deps.sms);
   if (deps.config.isDev) {
     registerDevMailRoutes(app, deps);
     registerDevSmsRoutes(app, deps);

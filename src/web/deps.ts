@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Ids } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import type { SmsDeps } from '../sms/index.js';
 
 /** What the web adapter needs from the composition root (src/app). */
 export interface WebDeps {
@@ -18,4 +19,6 @@ export interface WebDeps {
   clock: Clock;
   ids: Ids;
   metrics: Registry;
+  /** When present, provider webhooks (SMS delivery receipts) are served. */
+  sms?: SmsDeps;
 }

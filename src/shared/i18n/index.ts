@@ -2,6 +2,7 @@ import { defaultLocale, type Locale, locales } from './define.js';
 import { commonMessages } from './messages/common.js';
 import { keysMessages } from './messages/keys.js';
 import { pdfMessages } from './messages/pdf.js';
+import { smsMessages } from './messages/sms.js';
 
 export { defaultLocale, defineMessages, type Locale, locales } from './define.js';
 
@@ -9,7 +10,7 @@ export { defaultLocale, defineMessages, type Locale, locales } from './define.js
  * Every domain's catalogue, merged. A domain adds its product text as one file in messages/ and one
  * line here, so parallel work never edits the same table.
  */
-const catalogues = [commonMessages, keysMessages, pdfMessages] as const;
+const catalogues = [commonMessages, keysMessages, pdfMessages, smsMessages] as const;
 
 const tables: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };
 for (const catalogue of catalogues) {
