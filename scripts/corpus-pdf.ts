@@ -2,8 +2,8 @@
  * Robustness run over a folder of real-world PDFs: `npm run corpus:pdf -- [DIR]`
  * (default ../shared/corpus/pdf). For every file, in a worker process with a heap limit and a
  * per-file timeout (a hang or a crash costs the worker, never the run): inspect, stamp page 1,
- * evidence, seal with the test PKI's RSA key; then judge the output with Debian's pdfsig (test root
- * trusted through an NSS database) and qpdf --check. One line per file, totals, exit 1 on any failure.
+ * evidence, seal with the test PKI's RSA key; then judge the output with our verifyPdf, Debian's
+ * pdfsig (test root trusted through an NSS database) and qpdf --check. One line per file, totals, exit 1 on any failure.
  */
 import { type ChildProcess, execFileSync, fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,15 +18,19 @@ interface Job {
   out: string;
 }
 type WorkerReply =
-  | { status: 'sealed'; kind: string; ms: number }
+  | { status: 'sealed'; kind: string; ms: number; verifyProblems: string[] }
   | { status: 'refused'; code: string; message: string }
   | { status: 'failed'; reason: string };
 
 async function workerMain(): Promise<void> {
   const { isAppError } = await import('../src/shared/errors.js');
   const { inspectPdf, assertSignable, sealDocument } = await import('../src/pdf/index.js');
+  const { verifyPdf } = await import('../src/pdf/verify/index.js');
+  const { X509Certificate } = await import('node:crypto');
   const { makePng, sampleEvidence, testSealKey } = await import('../src/pdf/testing/fixtures.js');
   const key = testSealKey('seal-rsa');
+  const { PKI_DIR } = await import('../src/pdf/testing/fixtures.js');
+  const root = new Uint8Array(new X509Certificate(readFileSync(path.join(PKI_DIR, 'root.pem'))).raw);
   const png = makePng({ width: 240, height: 90, rgb: [20, 40, 160], inset: 6 });
   process.on('message', async (job: Job) => {
     const started = performance.now();
@@ -63,8 +67,17 @@ async function workerMain(): Promise<void> {
           signingTime: new Date('2026-11-26T10:05:00Z'),
         },
       });
+      const ms = Math.round(performance.now() - started);
       writeFileSync(job.out, sealed.pdfBytes);
-      reply = { status: 'sealed', kind: sealed.kind, ms: Math.round(performance.now() - started) };
+      // Our own verifier (keys helper's verifyPdf) on the seal we just wrote: the last signature.
+      const report = await verifyPdf(sealed.pdfBytes, { trustRoots: [root] });
+      const ours = report.signatures[report.signatures.length - 1];
+      const verifyProblems = !ours
+        ? ['verifyPdf found no signature']
+        : ours.isValid
+          ? []
+          : ours.problems.map((p) => `verifyPdf: ${p}`);
+      reply = { status: 'sealed', kind: sealed.kind, ms, verifyProblems };
     } catch (error) {
       if (isAppError(error) && error.kind === 'invalid') {
         reply = { status: 'refused', code: error.code, message: error.message };
@@ -211,7 +224,7 @@ async function main(): Promise<void> {
       const stillValid = after.slice(0, -1).filter((s) => s.isValid).length;
       const qIn = qpdfStatus(full);
       const qOut = qpdfStatus(out);
-      const problems: string[] = [];
+      const problems: string[] = [...reply.verifyProblems];
       if (!ours?.isValid) problems.push('pdfsig: seal not valid');
       if (!ours?.isTrusted) problems.push('pdfsig: seal not trusted');
       if (!ours?.isTotal) problems.push('pdfsig: not total document signed');

@@ -211,7 +211,7 @@ function readStreamSection(
       const b = field(w2, 0);
       const num = start + n;
       if (into.has(num)) continue;
-      if (type === 1) into.set(num, { type: 1, offset: a + base, gen: b });
+      if (type === 1 && a > 0) into.set(num, { type: 1, offset: a + base, gen: b });
       else if (type === 2) into.set(num, { type: 2, stream: a, index: b });
       else into.set(num, { type: 0 });
     }
@@ -307,12 +307,12 @@ export function readXrefChain(bytes: Uint8Array): XrefChain {
  * output without parsing the whole file again.
  */
 export class XrefResolver {
-  private readonly context = PDFContext.create();
   private readonly streams = new Map<number, { data: Uint8Array; offsets: Map<number, number> }>();
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly chain: XrefChain,
+    private readonly context: PDFContext = PDFContext.create(),
   ) {}
 
   /** Object `num`, or undefined when the chain has no such object. */
