@@ -24,8 +24,11 @@ export interface LoadedPage {
   /** Intersected with the MediaBox, as viewers do. */
   cropBox: Box;
   rotate: 0 | 90 | 180 | 270;
-  /** Resources after inheritance from the page tree (undefined when the page has none). */
-  resources: PDFDict | undefined;
+  /**
+   * Resources after inheritance from the page tree, as written (often a reference): resolved only
+   * for the pages a seal draws on, so a long document's resources are never read.
+   */
+  resources: PDFObject | undefined;
 }
 
 /**
@@ -149,14 +152,13 @@ function collectPages(context: PDFContext, rootRef: PDFRef): LoadedPage[] {
     const mediaBox = toBox(next.mediaBox, context) ?? DEFAULT_MEDIA_BOX;
     const cropBox = intersect(toBox(next.cropBox, context) ?? mediaBox, mediaBox);
     const rotateObject = next.rotate instanceof PDFRef ? context.lookup(next.rotate) : next.rotate;
-    const resources = next.resources instanceof PDFRef ? context.lookup(next.resources) : next.resources;
     pages.push({
       ref,
       dict: node,
       mediaBox,
       cropBox,
       rotate: normaliseRotate(rotateObject),
-      resources: resources instanceof PDFDict ? resources : undefined,
+      resources: next.resources,
     });
   };
   walk(rootRef, { mediaBox: undefined, cropBox: undefined, rotate: undefined, resources: undefined }, 0);

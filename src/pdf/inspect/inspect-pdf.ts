@@ -180,7 +180,7 @@ function hasJavaScriptInBytes(pdf: LoadedPdf): boolean {
   return false;
 }
 
-function inspectLoaded(pdf: LoadedPdf): PdfInspection {
+function inspectLoaded(pdf: LoadedPdf, isJavaScriptScanned = true): PdfInspection {
   const pages = pdf.pages.map((page, i): PdfPageInspection => {
     const w = page.cropBox[2] - page.cropBox[0];
     const h = page.cropBox[3] - page.cropBox[1];
@@ -212,7 +212,11 @@ function inspectLoaded(pdf: LoadedPdf): PdfInspection {
     hasForm: fields instanceof PDFArray && fields.size() > 0,
     hasXfa,
     isDynamicXfa: hasXfa && String(needsRendering) === 'true',
-    hasJavaScript: pdf.isLazy ? hasJavaScriptInBytes(pdf) : hasJavaScript(pdf.context, pdf.catalog),
+    hasJavaScript: !isJavaScriptScanned
+      ? false
+      : pdf.isLazy
+        ? hasJavaScriptInBytes(pdf)
+        : hasJavaScript(pdf.context, pdf.catalog),
   };
 }
 
@@ -234,9 +238,15 @@ function unreadable(reason: string, encryption: PdfEncryption, bytes: Uint8Array
   };
 }
 
-/** Inspects a loaded PDF (used by the seal, which has parsed the file already). */
-export function inspectLoadedPdf(pdf: LoadedPdf): PdfInspection {
-  return inspectLoaded(pdf);
+/**
+ * Inspects a loaded PDF (used by the seal, which has read the file already). `isJavaScriptScanned`
+ * false skips the one question that needs every object, which sealing does not ask.
+ */
+export function inspectLoadedPdf(
+  pdf: LoadedPdf,
+  options: { isJavaScriptScanned?: boolean } = {},
+): PdfInspection {
+  return inspectLoaded(pdf, options.isJavaScriptScanned ?? true);
 }
 
 /**

@@ -105,7 +105,7 @@ async function loadSignable(bytes: Uint8Array, fileName: string): Promise<Loaded
       throw fullError;
     }
   }
-  assertSignable(inspectLoadedPdf(pdf), fileName);
+  assertSignable(inspectLoadedPdf(pdf, { isJavaScriptScanned: false }), fileName);
   return pdf;
 }
 
@@ -119,7 +119,7 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   const fileName = input.fileName ?? 'document.pdf';
   const { seal } = input;
   const pdf = await loadSignable(input.pdfBytes, fileName);
-  const inspection = inspectLoadedPdf(pdf);
+  const inspection = inspectLoadedPdf(pdf, { isJavaScriptScanned: false });
   const kind = inspection.signatures.length > 0 ? 'approval' : 'certification';
   const edit = new PdfEdit(pdf);
   const { context, catalog, catalogRef } = pdf;

@@ -168,9 +168,10 @@ export function applyStamps(o: {
     const page = edit.pdf.pages[pageNumber - 1];
     if (!page) continue;
     const resources = PDFDict.withContext(context);
-    for (const [key, value] of page.resources?.entries() ?? []) resources.set(key, value);
+    const inherited = edit.lookupDict(page.resources);
+    for (const [key, value] of inherited?.entries() ?? []) resources.set(key, value);
     const xobjects = PDFDict.withContext(context);
-    const existing = edit.lookupDict(page.resources?.get(PDFName.of('XObject')));
+    const existing = edit.lookupDict(inherited?.get(PDFName.of('XObject')));
     for (const [key, value] of existing?.entries() ?? []) xobjects.set(key, value);
     const existingContent = contentRefs(edit, page.dict);
     let draw = `\n${'Q\n'.repeat(1 + pageOpenSaves(context, existingContent))}`;
