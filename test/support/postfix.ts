@@ -177,18 +177,24 @@ export async function startPostfix(options: { filterPort: number }): Promise<Pos
     masterCf({ submissionPort, reinjectPort, filterPort: options.filterPort }),
   );
   await postfixCommand(configDir, 'start');
-  await waitFor(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const socket = net.connect({ host: '127.0.0.1', port: submissionPort });
-        socket.once('data', () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once('error', () => resolve(false));
-      }),
-    { timeoutMs: 20_000, what: 'postfix submission port' },
-  );
+  try {
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const socket = net.connect({ host: '127.0.0.1', port: submissionPort });
+          socket.once('data', () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(false));
+        }),
+      { timeoutMs: 20_000, what: 'postfix submission port' },
+    );
+  } catch (error) {
+    // Never leave a master process behind.
+    await postfixCommand(configDir, 'abort').catch(() => '');
+    throw error;
+  }
 
   const maildir = async (address: string): Promise<Buffer[]> => {
     const folder = path.join(dir, 'mail', 'all', 'new');
