@@ -16,6 +16,9 @@ declare -A NEED=(
   [pkcs11-tool]=opensc
   [curl]=curl
   [python3]=python3
+  # pkcs11js (the HSM binding) compiles a native addon at install time.
+  [g++]=g++
+  [make]=make
 )
 missing_pkgs=()
 missing_cmds=()

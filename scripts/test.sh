@@ -29,6 +29,13 @@ if [ -n "${pg_url:-}" ]; then
   step "database tests (Postgres server)" env PARAPHE_TEST_DATABASE_URL="$pg_url" node scripts/run-tests.mjs --db-only src test
 fi
 
+step "corpus (pdf)" npm run --silent corpus:pdf
+
+# Some tests start the shared checker's local TSA/OCSP servers; stop them so nothing outlives us.
+if [ -x ../shared/tools/pdf-validate/servers/stop-services.sh ]; then
+  (cd ../shared/tools/pdf-validate/pki && ../servers/stop-services.sh >/dev/null 2>&1 || true)
+fi
+
 pass=0; fail=0; skipped=0
 while read -r line; do
   pass=$((pass + $(node -pe "JSON.parse(process.argv[1]).pass" "$line")))

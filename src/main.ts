@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
-import { registerSmsCommands } from './cli/sms.js';
-import { registerPdfCommands } from './cli/pdf.js';
 import { registerMailCommands } from './cli/mail.js';
+import { registerPdfCommands } from './cli/pdf.js';
+import { registerSmsCommands } from './cli/sms.js';
 import { registerSigningCommands } from './cli/signing.js';
 import { registerStartCommands } from './cli/start.js';
 
@@ -16,9 +16,9 @@ const program = new Command()
 registerStartCommands(program);
 registerAccountCommands(program);
 registerJobCommands(program);
+registerMailCommands(program);
 registerSmsCommands(program);
 registerPdfCommands(program);
-registerMailCommands(program);
 registerSigningCommands(program);
 
 await program.parseAsync(process.argv);

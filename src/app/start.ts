@@ -1,4 +1,4 @@
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Role } from '../config/index.js';
 import { countJobs, createWorker } from '../jobs/index.js';
 import { startMailRole } from '../mail/inbound/index.js';
@@ -66,7 +66,24 @@ export async function startRoles(ctx: AppContext, roles: Role[]): Promise<Runnin
   }
 
   if (roles.includes('mail')) {
+    const messages = new Counter({
+      name: 'paraphe_mail_messages_total',
+      help: 'Messages the mail filter answered, by decision (pass, sign, too-large) and reply class',
+      labelNames: ['kind', 'reply'] as const,
+      registers: [ctx.metrics],
+    });
+    const seconds = new Histogram({
+      name: 'paraphe_mail_filter_seconds',
+      help: 'Time from DATA to the answer, by decision (the message transfer included)',
+      labelNames: ['kind'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [ctx.metrics],
+    });
     const mail = await startMailRole({
+      onFiltered: ({ kind, replyCodes, durationMs }) => {
+        for (const code of replyCodes) messages.inc({ kind, reply: `${Math.floor(code / 100)}xx` });
+        seconds.observe({ kind }, durationMs / 1000);
+      },
       mail: ctx.config.mail,
       db: ctx.db,
       blobs: ctx.blobs,

@@ -12,6 +12,7 @@ import {
   refsDir,
   testPkiDir,
 } from '../../test/support/pdf-validate.js';
+import { createSoftHsmToken, softhsmModule } from '../../test/support/softhsm.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'paraphe-cli-pdf-'));
 const input = path.join(refsDir, 'input.pdf');
@@ -36,6 +37,11 @@ describe('paraphe seal / verify', () => {
     const verified = runParaphe(['verify', out], devEnv);
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /certification \(DocMDP P=1\)[\s\S]*VERDICT: VALID/);
+    const devCa = path.join(devEnv.PARAPHE_DATA_DIR, 'dev-seal', 'ca.pem');
+    const independent = spawnSync(path.join(pdfValidateDir, 'validate-pdf.sh'), [out, '--trust', devCa], {
+      encoding: 'utf8',
+    });
+    assert.equal(independent.status, 0, independent.stdout);
   });
 
   it('seals B-T with a PKCS#12 key and a TSA after a dead one; the independent checker agrees', () => {
@@ -58,6 +64,26 @@ describe('paraphe seal / verify', () => {
     });
     assert.equal(independent.status, 0, independent.stdout);
     assert.match(independent.stdout, /B-T\s+OK/);
+  });
+
+  it('seals through a PKCS#11 token (SoftHSM2), and the independent checker accepts it', () => {
+    const hsmEnv = {
+      ...devEnv,
+      ...createSoftHsmToken(path.join(work, 'hsm'), '1234'),
+      PARAPHE_SEAL_PKCS11_MODULE: softhsmModule,
+      PARAPHE_SEAL_PKCS11_TOKEN_LABEL: 'paraphe-test',
+      PARAPHE_SEAL_PKCS11_PIN: '1234',
+      PARAPHE_SEAL_PKCS11_KEY_LABEL: 'seal-rsa',
+      PARAPHE_SEAL_CHAIN: path.join(testPkiDir, 'chain.pem'),
+    };
+    const out = path.join(work, 'hsm.pdf');
+    const sealed = runParaphe(['seal', input, '-o', out], hsmEnv);
+    assert.equal(sealed.status, 0, sealed.stderr);
+    assert.match(sealed.stdout, /ACME Corp GmbH e-Seal/);
+    const independent = spawnSync(path.join(pdfValidateDir, 'validate-pdf.sh'), [out, '--trust', root], {
+      encoding: 'utf8',
+    });
+    assert.equal(independent.status, 0, independent.stdout);
   });
 
   it('exits 1 and says INVALID for a tampered file', () => {

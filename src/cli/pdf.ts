@@ -132,7 +132,7 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
     .option('--page <n>', 'page of the stamp (1-based)', '1')
     .option(
       '--rect <x,y,w,h>',
-      'stamp rectangle in the page as displayed, PDF points from the bottom-left',
+      'stamp rectangle in points, from the top-left corner of the page as displayed (y downwards)',
       '50,50,180,60',
     )
     .option(

@@ -38,6 +38,7 @@ export const EnvSchema = z.object({
   PARAPHE_MAIL_ALLOWED_CLIENTS: envList.default(['127.0.0.1', '::1']),
   PARAPHE_MAIL_MAX_BYTES: envPositiveInt.default(35 * 1024 * 1024),
   PARAPHE_MAIL_HOSTNAME: z.string().min(1).optional(),
+  PARAPHE_MAIL_SEND_CLAIM_SECONDS: envPositiveInt.default(300),
   // envelopes
   PARAPHE_SIGN_MARKER: z.string().trim().min(2).max(40).default('*SIGN'),
   PARAPHE_MAX_SIGNERS: envPositiveInt.max(200).default(20),
@@ -155,6 +156,7 @@ export function shapeConfig(env: Env, cwd: string) {
       maxBytes: env.PARAPHE_MAIL_MAX_BYTES,
       hostname: env.PARAPHE_MAIL_HOSTNAME,
       signMarker: env.PARAPHE_SIGN_MARKER,
+      sendClaimSeconds: env.PARAPHE_MAIL_SEND_CLAIM_SECONDS,
     },
     db: {
       url: env.DATABASE_URL,

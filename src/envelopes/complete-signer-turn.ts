@@ -55,7 +55,17 @@ export async function completeSignerTurn(
     });
     return { outcome: 'next', nextSigner: toSigner(nextRow) };
   }
-  await moveEnvelope(tx, { envelopeId: row.envelope_id, from: ['pending'], to: 'sealing', now, isFinal: false });
-  await recordAuditEvent(tx, deps, { type: 'envelope.all_signed', actor: 'system', envelopeId: row.envelope_id });
+  await moveEnvelope(tx, {
+    envelopeId: row.envelope_id,
+    from: ['pending'],
+    to: 'sealing',
+    now,
+    isFinal: false,
+  });
+  await recordAuditEvent(tx, deps, {
+    type: 'envelope.all_signed',
+    actor: 'system',
+    envelopeId: row.envelope_id,
+  });
   return { outcome: 'all-signed' };
 }

@@ -15,7 +15,13 @@ export interface NewEnvelope {
   dedupeKey: string;
   raw: { sha256: string; sizeBytes: number };
   expiresAt: Date;
-  documents: { fileName: string; sha256: string; sizeBytes: number; pageCount: number; hasSignatures: boolean }[];
+  documents: {
+    fileName: string;
+    sha256: string;
+    sizeBytes: number;
+    pageCount: number;
+    hasSignatures: boolean;
+  }[];
   signers: MailAddress[];
 }
 
@@ -71,7 +77,17 @@ export async function createEnvelope(
     await tx.query(
       `INSERT INTO documents (id, envelope_id, position, file_name, sha256, size_bytes, page_count, has_signatures, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [deps.ids.uuid(), id, index + 1, doc.fileName, doc.sha256, doc.sizeBytes, doc.pageCount, doc.hasSignatures, now],
+      [
+        deps.ids.uuid(),
+        id,
+        index + 1,
+        doc.fileName,
+        doc.sha256,
+        doc.sizeBytes,
+        doc.pageCount,
+        doc.hasSignatures,
+        now,
+      ],
     );
   }
   const signers: { id: string; address: string; position: number }[] = [];
@@ -81,7 +97,16 @@ export async function createEnvelope(
     await tx.query(
       `INSERT INTO signers (id, envelope_id, position, address, display_name, status, turn_started_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-      [signerId, id, index + 1, signer.address, signer.name, isFirst ? 'current' : 'waiting', isFirst ? now : null, now],
+      [
+        signerId,
+        id,
+        index + 1,
+        signer.address,
+        signer.name,
+        isFirst ? 'current' : 'waiting',
+        isFirst ? now : null,
+        now,
+      ],
     );
     signers.push({ id: signerId, address: signer.address, position: index + 1 });
   }
@@ -94,7 +119,11 @@ export async function createEnvelope(
       messageId: input.messageId,
       queueId: input.queueId,
       rawSha256: input.raw.sha256,
-      documents: input.documents.map((d) => ({ fileName: d.fileName, sha256: d.sha256, pageCount: d.pageCount })),
+      documents: input.documents.map((d) => ({
+        fileName: d.fileName,
+        sha256: d.sha256,
+        pageCount: d.pageCount,
+      })),
       signers: input.signers.map((s) => s.address),
     },
   });

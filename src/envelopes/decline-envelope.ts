@@ -23,7 +23,13 @@ export async function declineEnvelope(
   );
   const row = rows[0];
   if (!row) throw new AppError('SIGNER_NOT_CURRENT', `signer ${input.signerId} does not hold the turn`);
-  await moveEnvelope(tx, { envelopeId: row.envelope_id, from: ['pending'], to: 'declined', now, isFinal: true });
+  await moveEnvelope(tx, {
+    envelopeId: row.envelope_id,
+    from: ['pending'],
+    to: 'declined',
+    now,
+    isFinal: true,
+  });
   await recordAuditEvent(tx, deps, {
     type: 'envelope.declined',
     actor: 'signer',

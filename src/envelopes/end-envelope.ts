@@ -20,11 +20,18 @@ export async function endEnvelope(
     now: deps.clock.now(),
     isFinal: true,
   });
-  await recordAuditEvent(tx, deps, { type: `envelope.${input.to}`, actor: input.actor, envelopeId: input.envelopeId });
+  await recordAuditEvent(tx, deps, {
+    type: `envelope.${input.to}`,
+    actor: input.actor,
+    envelopeId: input.envelopeId,
+  });
 }
 
 /** Pending envelopes whose expiry date passed, oldest first, for the expiry sweep. */
-export async function listExpiredEnvelopes(db: Queryable, input: { now: Date; limit: number }): Promise<string[]> {
+export async function listExpiredEnvelopes(
+  db: Queryable,
+  input: { now: Date; limit: number },
+): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM envelopes WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
     [input.now, input.limit],
@@ -45,5 +52,9 @@ export async function markEnvelopeCompleted(
     now: deps.clock.now(),
     isFinal: true,
   });
-  await recordAuditEvent(tx, deps, { type: 'envelope.completed', actor: 'system', envelopeId: input.envelopeId });
+  await recordAuditEvent(tx, deps, {
+    type: 'envelope.completed',
+    actor: 'system',
+    envelopeId: input.envelopeId,
+  });
 }

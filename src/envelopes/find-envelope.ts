@@ -23,13 +23,19 @@ export async function getEnvelope(db: Queryable, envelopeId: string): Promise<En
   const { rows } = await db.query<EnvelopeRow>('SELECT * FROM envelopes WHERE id = $1', [envelopeId]);
   const row = rows[0];
   if (!row) throw new AppError('ENVELOPE_NOT_FOUND', `no envelope ${envelopeId}`);
-  const documents = await db.query<DocumentRow>('SELECT * FROM documents WHERE envelope_id = $1 ORDER BY position', [
-    envelopeId,
-  ]);
-  const signers = await db.query<SignerRow>('SELECT * FROM signers WHERE envelope_id = $1 ORDER BY position', [
-    envelopeId,
-  ]);
-  return { envelope: toEnvelope(row), documents: documents.rows.map(toDocument), signers: signers.rows.map(toSigner) };
+  const documents = await db.query<DocumentRow>(
+    'SELECT * FROM documents WHERE envelope_id = $1 ORDER BY position',
+    [envelopeId],
+  );
+  const signers = await db.query<SignerRow>(
+    'SELECT * FROM signers WHERE envelope_id = $1 ORDER BY position',
+    [envelopeId],
+  );
+  return {
+    envelope: toEnvelope(row),
+    documents: documents.rows.map(toDocument),
+    signers: signers.rows.map(toSigner),
+  };
 }
 
 /** The envelope a message already made for this mailbox, if any. */

@@ -1,9 +1,14 @@
-export { type SignerChoice, chooseSigners } from './choose-signers.js';
+export { chooseSigners, type SignerChoice } from './choose-signers.js';
 export { completeSignerTurn, type SignerTurnOutcome } from './complete-signer-turn.js';
 export { type CreateEnvelopeResult, createEnvelope, type NewEnvelope } from './create-envelope.js';
 export { declineEnvelope } from './decline-envelope.js';
 export { endEnvelope, listExpiredEnvelopes, markEnvelopeCompleted } from './end-envelope.js';
-export { type EnvelopeDetails, findEnvelopeByDedupeKey, findSignerByToken, getEnvelope } from './find-envelope.js';
+export {
+  type EnvelopeDetails,
+  findEnvelopeByDedupeKey,
+  findSignerByToken,
+  getEnvelope,
+} from './find-envelope.js';
 export { issueSignerLink, signingUrl } from './issue-signer-link.js';
 export type {
   Envelope,

@@ -19,12 +19,10 @@ export async function issueSignerLink(
   input: { signerId: string; envelopeId: string; purpose: string; publicUrl: string },
 ): Promise<{ token: string; url: string }> {
   const token = deps.ids.token();
-  await tx.query('INSERT INTO signer_links (token_hash, signer_id, purpose, created_at) VALUES ($1, $2, $3, $4)', [
-    hashToken(token),
-    input.signerId,
-    input.purpose,
-    deps.clock.now(),
-  ]);
+  await tx.query(
+    'INSERT INTO signer_links (token_hash, signer_id, purpose, created_at) VALUES ($1, $2, $3, $4)',
+    [hashToken(token), input.signerId, input.purpose, deps.clock.now()],
+  );
   await recordAuditEvent(tx, deps, {
     type: 'signer.link_issued',
     actor: 'system',

@@ -16,9 +16,15 @@ export async function moveEnvelope(
     [input.envelopeId, input.to, input.now, input.isFinal, input.from],
   );
   if (rowCount === 1) return;
-  const { rows } = await tx.query<{ status: string }>('SELECT status FROM envelopes WHERE id = $1', [input.envelopeId]);
+  const { rows } = await tx.query<{ status: string }>('SELECT status FROM envelopes WHERE id = $1', [
+    input.envelopeId,
+  ]);
   if (!rows[0]) throw new AppError('ENVELOPE_NOT_FOUND', `no envelope ${input.envelopeId}`);
-  throw new AppError('ENVELOPE_STATE_CONFLICT', `envelope ${input.envelopeId} is ${rows[0].status}, not ${input.from.join('/')}`, {
-    details: { status: rows[0].status },
-  });
+  throw new AppError(
+    'ENVELOPE_STATE_CONFLICT',
+    `envelope ${input.envelopeId} is ${rows[0].status}, not ${input.from.join('/')}`,
+    {
+      details: { status: rows[0].status },
+    },
+  );
 }

@@ -1,5 +1,12 @@
 /** Lifecycle of an envelope. `sealing`: every signer signed and the seal job runs. */
-export const envelopeStatuses = ['pending', 'sealing', 'completed', 'declined', 'expired', 'cancelled'] as const;
+export const envelopeStatuses = [
+  'pending',
+  'sealing',
+  'completed',
+  'declined',
+  'expired',
+  'cancelled',
+] as const;
 export type EnvelopeStatus = (typeof envelopeStatuses)[number];
 
 /** A signer waits for their turn, holds it (`current`), then signs or declines. */

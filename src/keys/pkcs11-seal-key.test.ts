@@ -1,86 +1,23 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { testPkiDir } from '../../test/support/pdf-validate.js';
+import { createSoftHsmToken, softhsmModule } from '../../test/support/softhsm.js';
 import { createCadesSignature, sha } from '../pdf/pades/index.js';
 import { isAppError } from '../shared/errors.js';
 import { readPemCertificates } from './certificates.js';
 import { openPkcs11SealKey } from './pkcs11-seal-key.js';
 
-const module =
-  ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'].find(existsSync) ??
-  '/usr/lib/softhsm/libsofthsm2.so';
+const module = softhsmModule;
 const work = mkdtempSync(path.join(tmpdir(), 'paraphe-hsm-'));
 const pin = '1234';
 
 before(() => {
-  mkdirSync(path.join(work, 'tokens'));
-  const conf = path.join(work, 'softhsm2.conf');
-  writeFileSync(
-    conf,
-    `directories.tokendir = ${path.join(work, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`,
-  );
   // SoftHSM reads its configuration from this variable when the module initialises.
-  process.env.SOFTHSM2_CONF = conf;
-  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { env: process.env, stdio: 'pipe' });
-  run('softhsm2-util', [
-    '--init-token',
-    '--free',
-    '--label',
-    'paraphe-test',
-    '--pin',
-    pin,
-    '--so-pin',
-    '5678',
-  ]);
-  run('softhsm2-util', [
-    '--import',
-    path.join(testPkiDir, 'seal-rsa.key'),
-    '--token',
-    'paraphe-test',
-    '--label',
-    'seal-rsa',
-    '--id',
-    '02',
-    '--pin',
-    pin,
-  ]);
-  run('softhsm2-util', [
-    '--import',
-    path.join(testPkiDir, 'seal-ec.key'),
-    '--token',
-    'paraphe-test',
-    '--label',
-    'seal-ec',
-    '--id',
-    '01',
-    '--pin',
-    pin,
-  ]);
-  const rsaCert = readPemCertificates(
-    readFileSync(path.join(testPkiDir, 'seal-rsa.pem'), 'utf8'),
-  )[0] as Uint8Array;
-  writeFileSync(path.join(work, 'seal-rsa.der'), rsaCert);
-  run('pkcs11-tool', [
-    '--module',
-    module,
-    '--token-label',
-    'paraphe-test',
-    '--login',
-    '--pin',
-    pin,
-    '--write-object',
-    path.join(work, 'seal-rsa.der'),
-    '--type',
-    'cert',
-    '--id',
-    '02',
-    '--label',
-    'seal-rsa',
-  ]);
+  process.env.SOFTHSM2_CONF = createSoftHsmToken(work, pin).SOFTHSM2_CONF;
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 

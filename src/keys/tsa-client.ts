@@ -97,6 +97,8 @@ async function requestOnce(o: {
   });
   const body = new Uint8Array(await res.arrayBuffer());
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  // A token with its chain is a few KB; anything huge is not an answer we want to parse.
+  if (body.length > 256 * 1024) throw new Error(`answer of ${body.length} bytes is too large`);
   const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/timestamp-reply') throw new Error(`unexpected content type ${type || '(none)'}`);
   return readTimestampResponse(body, { imprint: o.imprint, nonce });

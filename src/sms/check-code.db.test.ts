@@ -43,14 +43,24 @@ describe('checkCode', () => {
   before(async () => {
     db = await freshDb();
     const settings = testSmsSettings();
-    deps = { db, clock, ids, sender: devSmsSender({ db, clock, ids }), settings, secret: settings.otpSecret ?? '' };
+    deps = {
+      db,
+      clock,
+      ids,
+      sender: devSmsSender({ db, clock, ids }),
+      settings,
+      secret: settings.otpSecret ?? '',
+    };
   });
   after(() => db.close());
 
   it('confirms the right code with the number and the time, once', async () => {
     const s = await signerWithCode();
     clock.advance(20 * SECOND);
-    const result = await checkCode(deps, { signerId: s.signerId, code: ` ${s.code.slice(0, 3)} ${s.code.slice(3)} ` });
+    const result = await checkCode(deps, {
+      signerId: s.signerId,
+      code: ` ${s.code.slice(0, 3)} ${s.code.slice(3)} `,
+    });
     assert.equal(result.status, 'confirmed');
     assert.ok(result.status === 'confirmed');
     assert.equal(result.phoneE164, s.phone);
@@ -63,7 +73,10 @@ describe('checkCode', () => {
       notBefore: new Date(clock.now().getTime() - MINUTE),
     });
     assert.equal(confirmation?.phoneE164, s.phone);
-    const later = await findPhoneConfirmation(db, { signerId: s.signerId, notBefore: new Date(clock.now().getTime() + 1) });
+    const later = await findPhoneConfirmation(db, {
+      signerId: s.signerId,
+      notBefore: new Date(clock.now().getTime() + 1),
+    });
     assert.equal(later, null);
   });
 
@@ -118,7 +131,10 @@ describe('checkCode', () => {
   });
 
   it('says there is no code when none was asked for', async () => {
-    const result = await checkCode(deps, { signerId: '11111111-1111-4111-8111-ffffffffffff', code: '123456' });
+    const result = await checkCode(deps, {
+      signerId: '11111111-1111-4111-8111-ffffffffffff',
+      code: '123456',
+    });
     assert.equal(result.status === 'refused' && result.reason, 'no_code');
   });
 
@@ -136,7 +152,9 @@ describe('checkCode', () => {
 
   it('never counts more than 5 attempts under parallel guessing', async () => {
     const s = await signerWithCode();
-    const guesses = Array.from({ length: 12 }, (_, i) => String(i).padStart(6, '0')).filter((g) => g !== s.code);
+    const guesses = Array.from({ length: 12 }, (_, i) => String(i).padStart(6, '0')).filter(
+      (g) => g !== s.code,
+    );
     const results = await Promise.all(guesses.map((code) => checkCode(deps, { signerId: s.signerId, code })));
     const wrong = results.filter((r) => r.status === 'refused' && r.reason === 'wrong_code').length;
     const locked = results.filter((r) => r.status === 'refused' && r.reason === 'too_many_attempts').length;

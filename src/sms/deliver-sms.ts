@@ -82,13 +82,31 @@ export async function deliverSms(deps: SmsDeps, messageId: string): Promise<Deli
     return { outcome: 'abandoned' };
   }
 
+  let body: string;
   try {
-    const body = openSmsBody(deps.secret, row.sealed_body);
+    body = openSmsBody(deps.secret, row.sealed_body);
+  } catch {
+    // PARAPHE_OTP_SECRET changed since the request: the text cannot be read, and the code it
+    // holds would not check any more either.
+    await deps.db.query(
+      `UPDATE sms_messages SET status = 'abandoned', sealed_body = NULL, lease_until = NULL, updated_at = $2,
+         failure_reason = 'secret_changed'
+       WHERE id = $1 AND status = 'sending'`,
+      [row.id, now],
+    );
+    await audit('sms.code.abandoned', { reason: 'secret_changed', attempt: row.attempts });
+    return { outcome: 'abandoned' };
+  }
+
+  try {
     const { providerMessageId } = await deps.sender.send({
       toNumber: row.to_number,
       senderId: row.sender_id,
       body,
       reference: row.id,
+      ...(row.purpose === 'otp' && row.challenge_expires_at
+        ? { validUntil: new Date(row.challenge_expires_at) }
+        : {}),
     });
     const sentAt = deps.clock.now();
     await deps.db.transaction(async (tx) => {
@@ -126,7 +144,13 @@ export async function deliverSms(deps: SmsDeps, messageId: string): Promise<Deli
       `UPDATE sms_messages SET status = $2, failure_reason = $3, last_error = $4, lease_until = NULL, updated_at = $5,
          sealed_body = CASE WHEN $2 = 'queued' THEN sealed_body ELSE NULL END
        WHERE id = $1 AND status = 'sending'`,
-      [row.id, isFinal ? (isTransient ? 'abandoned' : 'failed') : 'queued', reason, describe(error), failedAt],
+      [
+        row.id,
+        isFinal ? (isTransient ? 'abandoned' : 'failed') : 'queued',
+        reason,
+        describe(error),
+        failedAt,
+      ],
     );
     await audit('sms.code.send_failed', {
       reason,

@@ -67,10 +67,12 @@ describe('SMS delivery through an unreliable provider', () => {
   };
   const smsRow = async (messageId: string) =>
     (
-      await db.query<{ status: string; attempts: number; failure_reason: string | null; sealed_body: string | null }>(
-        'SELECT status, attempts, failure_reason, sealed_body FROM sms_messages WHERE id = $1',
-        [messageId],
-      )
+      await db.query<{
+        status: string;
+        attempts: number;
+        failure_reason: string | null;
+        sealed_body: string | null;
+      }>('SELECT status, attempts, failure_reason, sealed_body FROM sms_messages WHERE id = $1', [messageId])
     ).rows[0];
   const codeIn = (body: string) => body.match(/\d{6}/)?.[0] ?? '';
   const lastSentCode = () => {
@@ -148,7 +150,10 @@ describe('SMS delivery through an unreliable provider', () => {
       ],
     );
     const metrics = await registry.metrics();
-    assert.match(metrics, /paraphe_sms_send_failures_total\{provider="twilio",reason="unavailable",transient="true"\} 1/);
+    assert.match(
+      metrics,
+      /paraphe_sms_send_failures_total\{provider="twilio",reason="unavailable",transient="true"\} 1/,
+    );
     assert.match(metrics, /paraphe_sms_sent_total\{provider="twilio",purpose="otp"\} 1/);
   });
 
@@ -168,7 +173,9 @@ describe('SMS delivery through an unreliable provider', () => {
     const status = await getCodeStatus(deps, { signerId: s.signerId });
     assert.equal(status?.sms?.status, 'abandoned');
     assert.equal(status?.sms?.failureReason, 'unavailable');
-    const failures = (await listAuditEvents(db, s.envelopeId)).filter((e) => e.type === 'sms.code.send_failed');
+    const failures = (await listAuditEvents(db, s.envelopeId)).filter(
+      (e) => e.type === 'sms.code.send_failed',
+    );
     assert.equal(failures.length, 4);
     assert.equal(failures.at(-1)?.data.willRetry, false);
   });
@@ -189,7 +196,10 @@ describe('SMS delivery through an unreliable provider', () => {
 
   it('does not retry a number the provider refuses, and tells the signer at once', async () => {
     const s = who();
-    gateway.answer({ status: 400, body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 } });
+    gateway.answer({
+      status: 400,
+      body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 },
+    });
     const result = await requestCode(deps, s);
     assert.ok(result.status === 'refused' && result.reason === 'number_rejected');
     assert.equal(result.code, 'SMS_NUMBER_REJECTED');
@@ -209,7 +219,27 @@ describe('SMS delivery through an unreliable provider', () => {
     assert.ok(result.status === 'refused' && result.reason === 'provider_failed');
     assert.equal(result.code, 'SMS_PROVIDER_FAILED');
     const metrics = await registry.metrics();
-    assert.match(metrics, /paraphe_sms_send_failures_total\{provider="twilio",reason="no_credit",transient="false"\} 1/);
+    assert.match(
+      metrics,
+      /paraphe_sms_send_failures_total\{provider="twilio",reason="no_credit",transient="false"\} 1/,
+    );
+  });
+
+  it('abandons, without sending, an SMS sealed under a secret that has since changed', async () => {
+    const s = who();
+    gateway.answer(twilioDown);
+    const result = await requestCode(deps, s);
+    assert.ok(result.status === 'pending');
+    const before = gateway.requests.length;
+    gateway.answer(twilioOk('SMrotated'));
+    clock.advance(10 * SECOND);
+    const outcome = await deliverSms(
+      { ...deps, secret: 'a-rotated-secret-of-at-least-32-characters' },
+      result.messageId,
+    );
+    assert.equal(outcome.outcome, 'abandoned');
+    assert.equal(gateway.requests.length, before);
+    assert.equal((await smsRow(result.messageId))?.failure_reason, 'secret_changed');
   });
 
   it('sends once when several senders race for the same message', async () => {

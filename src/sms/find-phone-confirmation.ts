@@ -15,7 +15,12 @@ export async function findPhoneConfirmation(
   db: Queryable,
   options: { signerId: string; notBefore: Date },
 ): Promise<PhoneConfirmation | null> {
-  const { rows } = await db.query<{ id: string; envelope_id: string; phone_e164: string; confirmed_at: Date }>(
+  const { rows } = await db.query<{
+    id: string;
+    envelope_id: string;
+    phone_e164: string;
+    confirmed_at: Date;
+  }>(
     `SELECT id, envelope_id, phone_e164, confirmed_at FROM otp_challenges
      WHERE signer_id = $1 AND status = 'confirmed' AND confirmed_at >= $2
      ORDER BY confirmed_at DESC LIMIT 1`,

@@ -8,9 +8,9 @@ export { type CodeStatus, getCodeStatus } from './get-code-status.js';
 export { listSmsMessages, type SmsMessageSummary } from './list-sms-messages.js';
 export { type SmsMetrics, smsMetrics } from './metrics.js';
 export { loadOrCreateSecret, resolveOtpSecret } from './otp-crypto.js';
-export { maskPhoneNumber, type MobileNumber, parseMobileNumber } from './phone.js';
-export { isTransientSmsError, type SmsFailureReason } from './providers/provider-errors.js';
+export { type MobileNumber, maskPhoneNumber, parseMobileNumber } from './phone.js';
 export { ovhSignature, ovhSmsSender } from './providers/ovh.js';
+export { isTransientSmsError, type SmsFailureReason } from './providers/provider-errors.js';
 export { twilioSignature, twilioSmsSender, verifyTwilioSignature } from './providers/twilio.js';
 export {
   type DeliveryReceipt,

@@ -63,7 +63,10 @@ describe('loadOrCreateSecret', () => {
   });
 
   it('prefers the configured secret and demands one on a server database', () => {
-    assert.equal(resolveOtpSecret({ configured: secret, dataDir: '/nonexistent', isEmbedded: false }), secret);
+    assert.equal(
+      resolveOtpSecret({ configured: secret, dataDir: '/nonexistent', isEmbedded: false }),
+      secret,
+    );
     assert.throws(
       () => resolveOtpSecret({ configured: null, dataDir: '/nonexistent', isEmbedded: false }),
       (e: unknown) => isAppError(e, 'CONFIG_INVALID'),

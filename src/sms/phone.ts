@@ -21,7 +21,10 @@ const SHORT_NUMBER_MAX_DIGITS = 6;
  * Throws `PHONE_INVALID`, `PHONE_SHORT`, `PHONE_LANDLINE` or `PHONE_SPECIAL` (premium, toll-free,
  * shared-cost) so the signer learns exactly what to fix.
  */
-export function parseMobileNumber(input: string, defaultRegion: CountryCode = DEFAULT_PHONE_REGION): MobileNumber {
+export function parseMobileNumber(
+  input: string,
+  defaultRegion: CountryCode = DEFAULT_PHONE_REGION,
+): MobileNumber {
   const trimmed = input.trim();
   const digits = trimmed.replace(/\D/g, '');
   if (digits.length === 0 || !/^[\d\s().+\-/]+$/.test(trimmed)) {

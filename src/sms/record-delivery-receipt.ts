@@ -27,7 +27,12 @@ export async function recordDeliveryReceipt(
   const status = receipt.status.toLowerCase();
   const now = deps.clock.now();
   const matched = await deps.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string; purpose: string; envelope_id: string | null; signer_id: string | null }>(
+    const { rows } = await tx.query<{
+      id: string;
+      purpose: string;
+      envelope_id: string | null;
+      signer_id: string | null;
+    }>(
       `UPDATE sms_messages SET delivery_status = $3, delivery_error_code = $4, updated_at = $5,
          delivered_at = CASE WHEN $3 = 'delivered' THEN $5 ELSE delivered_at END
        WHERE provider = $1 AND provider_message_id = $2
@@ -71,12 +76,21 @@ export async function handleTwilioStatusCallback(
   if (
     !authToken ||
     !statusCallbackUrl ||
-    !verifyTwilioSignature({ authToken, url: statusCallbackUrl, params: request.params, signature: request.signature })
+    !verifyTwilioSignature({
+      authToken,
+      url: statusCallbackUrl,
+      params: request.params,
+      signature: request.signature,
+    })
   ) {
-    throw new AppError('SMS_WEBHOOK_SIGNATURE_INVALID', 'Twilio status callback with a bad or missing signature');
+    throw new AppError(
+      'SMS_WEBHOOK_SIGNATURE_INVALID',
+      'Twilio status callback with a bad or missing signature',
+    );
   }
   const parsed = TwilioStatusCallbackSchema.safeParse(request.params);
-  if (!parsed.success) throw new AppError('HTTP_BAD_REQUEST', 'Twilio status callback without MessageSid/MessageStatus');
+  if (!parsed.success)
+    throw new AppError('HTTP_BAD_REQUEST', 'Twilio status callback without MessageSid/MessageStatus');
   return recordDeliveryReceipt(deps, {
     provider: 'twilio',
     providerMessageId: parsed.data.MessageSid,

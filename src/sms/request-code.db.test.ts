@@ -51,7 +51,12 @@ describe('requestCode', () => {
 
   it('sends a code to the dev outbox and stores only its keyed hash', async () => {
     const who = fresh();
-    const result = await requestCode(deps(), { ...who, phone: '06 12 34 56 78', locale: 'fr', ip: '203.0.113.9' });
+    const result = await requestCode(deps(), {
+      ...who,
+      phone: '06 12 34 56 78',
+      locale: 'fr',
+      ip: '203.0.113.9',
+    });
     assert.equal(result.status, 'sent');
     if (result.status !== 'sent') return;
     assert.equal(result.phone.e164, '+33612345678');
@@ -74,7 +79,13 @@ describe('requestCode', () => {
 
   it('writes the request and the send as audit events, never with the code', async () => {
     const who = fresh();
-    const result = await requestCode(deps(), { ...who, phone: '0612345679', locale: 'en', ip: '203.0.113.9', userAgent: 'UA' });
+    const result = await requestCode(deps(), {
+      ...who,
+      phone: '0612345679',
+      locale: 'en',
+      ip: '203.0.113.9',
+      userAgent: 'UA',
+    });
     assert.equal(result.status, 'sent');
     const code = await latestDevCode(db, '+33612345679');
     const events = await listAuditEvents(db, who.envelopeId);
@@ -96,7 +107,10 @@ describe('requestCode', () => {
     const sent = await db.query('SELECT 1 FROM sms_messages WHERE signer_id = $1', [who.signerId]);
     assert.equal(sent.rowCount, 0);
     const events = await listAuditEvents(db, who.envelopeId);
-    assert.deepEqual(events.map((e) => [e.type, e.data.reason]), [['sms.code.refused', 'invalid_phone']]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data.reason]),
+      [['sms.code.refused', 'invalid_phone']],
+    );
   });
 
   it('refuses a second code within 30 seconds, telling how long to wait, then accepts it', async () => {
@@ -107,7 +121,10 @@ describe('requestCode', () => {
     const early = await requestCode(d, { ...who, phone: '0612345601', locale: 'fr' });
     assert.equal(early.status, 'refused');
     assert.equal(early.status === 'refused' && early.reason, 'resend_too_soon');
-    assert.equal(early.status === 'refused' && early.reason === 'resend_too_soon' && early.retryAfterSeconds, 18);
+    assert.equal(
+      early.status === 'refused' && early.reason === 'resend_too_soon' && early.retryAfterSeconds,
+      18,
+    );
     assert.deepEqual(early.status === 'refused' && early.params, { seconds: 18 });
     clock.advance(18 * SECOND);
     assert.equal((await requestCode(d, { ...who, phone: '0612345601', locale: 'fr' })).status, 'sent');
@@ -155,7 +172,10 @@ describe('requestCode', () => {
     const b = fresh();
     const d = deps({ maxPerEnvelopePerDay: 2 });
     assert.equal((await requestCode(d, { ...a, phone: '0612345604', locale: 'fr' })).status, 'sent');
-    assert.equal((await requestCode(d, { ...b, envelopeId: a.envelopeId, phone: '0612345605', locale: 'fr' })).status, 'sent');
+    assert.equal(
+      (await requestCode(d, { ...b, envelopeId: a.envelopeId, phone: '0612345605', locale: 'fr' })).status,
+      'sent',
+    );
     clock.advance(MINUTE);
     const third = await requestCode(d, { ...a, phone: '0612345604', locale: 'fr' });
     assert.ok(third.status === 'refused' && third.reason === 'limit_reached');
@@ -167,12 +187,22 @@ describe('requestCode', () => {
     const b = fresh();
     const hourly = deps({ maxPerAccountPerHour: 1 });
     assert.equal((await requestCode(hourly, { ...a, phone: '0612345606', locale: 'fr' })).status, 'sent');
-    const refused = await requestCode(hourly, { ...b, accountId: a.accountId, phone: '0612345607', locale: 'fr' });
+    const refused = await requestCode(hourly, {
+      ...b,
+      accountId: a.accountId,
+      phone: '0612345607',
+      locale: 'fr',
+    });
     assert.ok(refused.status === 'refused' && refused.reason === 'limit_reached');
     assert.equal(refused.limit, 'account_hour');
     clock.advance(61 * MINUTE);
     const daily = deps({ maxPerAccountPerHour: 10, maxPerAccountPerDay: 1 });
-    const next = await requestCode(daily, { ...b, accountId: a.accountId, phone: '0612345607', locale: 'fr' });
+    const next = await requestCode(daily, {
+      ...b,
+      accountId: a.accountId,
+      phone: '0612345607',
+      locale: 'fr',
+    });
     assert.ok(next.status === 'refused' && next.reason === 'limit_reached');
     assert.equal(next.limit, 'account_day');
   });

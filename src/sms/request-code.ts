@@ -1,5 +1,4 @@
 import { recordAuditEvent } from '../audit/index.js';
-import type { Queryable } from '../db/index.js';
 import { enqueueJob } from '../jobs/index.js';
 import { isAppError } from '../shared/errors.js';
 import type { Locale } from '../shared/i18n/index.js';
@@ -8,6 +7,7 @@ import type { SmsDeps } from './deps.js';
 import { hashOtpCode, randomOtpCode, sealSmsBody } from './otp-crypto.js';
 import { type MobileNumber, parseMobileNumber } from './phone.js';
 import { type Refusal, refusal } from './refusal.js';
+import { findExceededLimit, type SmsLimitName } from './sms-limits.js';
 import { SMS_SEND_JOB } from './sms-send-job-kind.js';
 import { otpSmsText } from './sms-text.js';
 
@@ -41,58 +41,11 @@ export type RequestCodeResult =
   | ({ status: 'pending' } & CodeRequested)
   | Refusal<'invalid_phone'>
   | (Refusal<'resend_too_soon'> & { retryAfterSeconds: number })
-  | (Refusal<'limit_reached'> & {
-      limit: 'signer_hour' | 'envelope_day' | 'account_hour' | 'account_day' | 'global_hour' | 'global_day';
-      retryAfterSeconds: number;
-    })
+  | (Refusal<'limit_reached'> & { limit: SmsLimitName; retryAfterSeconds: number })
   /** The provider refused this number for good (not a mobile, unsubscribed, unroutable). */
   | Refusal<'number_rejected'>
   /** Our side cannot send (credentials, credit): retrying will not help until the operator acts. */
   | Refusal<'provider_failed'>;
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
-type LimitName = Extract<RequestCodeResult, { reason: 'limit_reached' }>['limit'];
-
-async function findExceededLimit(
-  tx: Queryable,
-  deps: SmsDeps,
-  input: RequestCodeInput,
-): Promise<{ limit: LimitName; retryAfterSeconds: number } | null> {
-  const now = deps.clock.now();
-  const hourAgo = new Date(now.getTime() - HOUR_MS);
-  const dayAgo = new Date(now.getTime() - DAY_MS);
-  const limits = deps.settings.limits;
-  // Each window: who it covers, how far back, its maximum. Counted in one pass over the last day.
-  const windows: { name: LimitName; scope: string; since: Date; max: number }[] = [
-    { name: 'signer_hour', scope: 'signer_id = $3', since: hourAgo, max: limits.maxPerSignerPerHour },
-    { name: 'envelope_day', scope: 'envelope_id = $4', since: dayAgo, max: limits.maxPerEnvelopePerDay },
-    { name: 'account_hour', scope: 'account_id = $5', since: hourAgo, max: limits.maxPerAccountPerHour },
-    { name: 'account_day', scope: 'account_id = $5', since: dayAgo, max: limits.maxPerAccountPerDay },
-    { name: 'global_hour', scope: 'TRUE', since: hourAgo, max: limits.maxGlobalPerHour },
-    { name: 'global_day', scope: 'TRUE', since: dayAgo, max: limits.maxGlobalPerDay },
-  ];
-  const columns = windows.map(
-    (w) =>
-      `count(*) FILTER (WHERE ${w.scope} AND created_at > $${w.since === hourAgo ? 1 : 2})::int AS ${w.name},
-       min(created_at) FILTER (WHERE ${w.scope} AND created_at > $${w.since === hourAgo ? 1 : 2}) AS ${w.name}_oldest`,
-  );
-  const { rows } = await tx.query<Record<string, number | Date | null>>(
-    `SELECT ${columns.join(', ')} FROM sms_messages WHERE purpose = 'otp' AND created_at > $2`,
-    [hourAgo, dayAgo, input.signerId, input.envelopeId, input.accountId],
-  );
-  const counts = rows[0] ?? {};
-  for (const w of windows) {
-    if (Number(counts[w.name] ?? 0) < w.max) continue;
-    const oldest = counts[`${w.name}_oldest`];
-    const windowMs = w.since === hourAgo ? HOUR_MS : DAY_MS;
-    // The count drops below the limit when the oldest counted SMS leaves the window.
-    const freeAt = oldest ? new Date(oldest).getTime() + windowMs : now.getTime() + windowMs;
-    return { limit: w.name, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) };
-  }
-  return null;
-}
 
 /**
  * Sends a signer a new one-time code by SMS (the OtpChallenge), after checking the number is a
@@ -145,7 +98,10 @@ export async function requestCode(deps: SmsDeps, input: RequestCodeInput): Promi
         type: 'sms.code.refused',
         data: { reason: 'resend_too_soon', retryAfterSeconds: seconds },
       });
-      return { ...refusal('resend_too_soon', 'SMS_RESEND_TOO_SOON', { seconds }), retryAfterSeconds: seconds };
+      return {
+        ...refusal('resend_too_soon', 'SMS_RESEND_TOO_SOON', { seconds }),
+        retryAfterSeconds: seconds,
+      };
     }
     const exceeded = await findExceededLimit(tx, deps, input);
     if (exceeded) {
@@ -168,9 +124,10 @@ export async function requestCode(deps: SmsDeps, input: RequestCodeInput): Promi
     ]);
     // One live code per signer: the previous one stops working, and its SMS, if still waiting for a
     // retry, is not sent any more.
-    await tx.query(`UPDATE otp_challenges SET status = 'superseded' WHERE signer_id = $1 AND status = 'active'`, [
-      input.signerId,
-    ]);
+    await tx.query(
+      `UPDATE otp_challenges SET status = 'superseded' WHERE signer_id = $1 AND status = 'active'`,
+      [input.signerId],
+    );
     await tx.query(
       `UPDATE sms_messages SET status = 'abandoned', sealed_body = NULL, failure_reason = 'superseded', updated_at = $2
        WHERE signer_id = $1 AND purpose = 'otp' AND status = 'queued'`,

@@ -1,4 +1,4 @@
-import { type Locale } from '../shared/i18n/index.js';
+import type { Locale } from '../shared/i18n/index.js';
 import { deliverSms } from './deliver-sms.js';
 import type { SmsDeps } from './deps.js';
 import { sealSmsBody } from './otp-crypto.js';
@@ -32,7 +32,13 @@ export async function sendTestSms(
     return { status: 'sent', messageId, toNumber: phone.e164, providerMessageId: outcome.providerMessageId };
   }
   if (outcome.outcome === 'failed' || outcome.outcome === 'retry') {
-    return { status: 'failed', messageId, toNumber: phone.e164, reason: outcome.reason, error: outcome.error };
+    return {
+      status: 'failed',
+      messageId,
+      toNumber: phone.e164,
+      reason: outcome.reason,
+      error: outcome.error,
+    };
   }
   return { status: 'failed', messageId, toNumber: phone.e164, reason: outcome.outcome, error: null };
 }

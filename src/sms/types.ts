@@ -5,6 +5,8 @@ export interface OutgoingSms {
   body: string;
   /** Our own id for the message (sms_messages.id), passed to gateways that echo a reference. */
   reference?: string;
+  /** After this the text is useless (the code expired): gateways that can, stop trying then. */
+  validUntil?: Date;
 }
 
 /**

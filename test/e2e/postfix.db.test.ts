@@ -4,17 +4,30 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { createAccount } from '../../src/accounts/index.js';
 import { type BlobStore, openFsBlobStore } from '../../src/blobs/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Db } from '../../src/db/index.js';
-import { type MailRole, type NextHop, relayNextHop, startMailRole } from '../../src/mail/inbound/index.js';
-import { SmtpClientError, sendSmtp } from '../../src/mail/outbound/index.js';
+import {
+  handleSignRequest,
+  type MailRole,
+  type NextHop,
+  relayNextHop,
+  startMailRole,
+} from '../../src/mail/inbound/index.js';
+import { relayMailTransport, SmtpClientError, sendSmtp } from '../../src/mail/outbound/index.js';
+import { inspectPdf } from '../../src/pdf/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
 import { canRunPostfix, freePort, type PostfixInstance, startPostfix } from '../support/postfix.js';
+import { makeTestPdf } from '../support/test-pdf.js';
 import { waitFor } from '../support/wait.js';
+
+const PUBLIC_URL = 'https://sign.paraphe-test.example';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -63,6 +76,7 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
   let role: MailRole | null = null;
   let nextHop: NextHop;
   let failNextForwards = 0;
+  const queueIds: Array<string | undefined> = [];
 
   const startRole = async () => {
     role = await startMailRole({
@@ -89,8 +103,20 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
           return nextHop.forward(message);
         },
       },
-      handleSignRequest: async () => {
-        throw new Error('no *SIGN in this test file');
+      mailTransport: relayMailTransport(postfix.relayUrl),
+      handleSignRequest: (input) => {
+        queueIds.push(input.queueId);
+        return handleSignRequest(
+          {
+            db,
+            blobs,
+            clock: systemClock,
+            ids: randomIds,
+            inspectPdf,
+            config: loadConfig({ PARAPHE_PUBLIC_URL: PUBLIC_URL }).envelopes,
+          },
+          input,
+        );
       },
     });
   };
@@ -173,5 +199,40 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     assert.equal(sha(withoutPostfixTrace(erin as Buffer)), sha(lf(raw)));
     await waitFor(async () => (await postfix.queue()).length === 0, { what: 'an empty queue' });
     assert.equal((await postfix.maildir('erin@example.test')).length, 1);
+  });
+
+  it('turns a *SIGN message into one copy per recipient, each with its own signing link', async () => {
+    const raw = await new MailComposer({
+      from: 'Alice <alice@customer.test>',
+      to: ['Bob <bob.sign@example.test>', 'carol.sign@example.test'],
+      subject: 'Contrat de prestation *SIGN',
+      text: 'Bonjour, merci de signer le contrat.',
+      attachments: [{ filename: 'contrat.pdf', content: Buffer.from(await makeTestPdf({ pages: 2 })) }],
+    })
+      .compile()
+      .build();
+    const accepted = await submit(raw, ['bob.sign@example.test', 'carol.sign@example.test']);
+    assert.ok(accepted.every((r) => r.isAccepted));
+    const links = new Set<string>();
+    for (const address of ['bob.sign@example.test', 'carol.sign@example.test']) {
+      const [copy] = await postfix.waitForMail(address);
+      const parsed = await simpleParser(copy as Buffer);
+      assert.equal(parsed.subject?.includes('*SIGN'), false, 'the marker is stripped from the subject');
+      assert.match(parsed.subject ?? '', /Contrat de prestation/);
+      const link = (parsed.text ?? '').match(new RegExp(`${PUBLIC_URL}/s/[A-Za-z0-9_-]+`))?.[0];
+      assert.ok(link, `a signing link in the copy for ${address}`);
+      links.add(link);
+      assert.ok(parsed.attachments.some((a) => a.filename === 'contrat.pdf'));
+    }
+    assert.equal(links.size, 2, 'each recipient has a personal link');
+    // Postfix's queue id arrived with XFORWARD (the retry-stable half of the dedupe key).
+    const [queueId] = queueIds;
+    assert.match(queueId ?? '', /^[0-9A-Z]+$/);
+    assert.match(
+      await postfix.log(),
+      new RegExp(`${queueId}: to=<bob\\.sign@example\\.test>.*relay=127\\.0\\.0\\.1`),
+    );
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes');
+    assert.equal(rows[0]?.n, 1);
   });
 });

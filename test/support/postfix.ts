@@ -177,18 +177,24 @@ export async function startPostfix(options: { filterPort: number }): Promise<Pos
     masterCf({ submissionPort, reinjectPort, filterPort: options.filterPort }),
   );
   await postfixCommand(configDir, 'start');
-  await waitFor(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const socket = net.connect({ host: '127.0.0.1', port: submissionPort });
-        socket.once('data', () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once('error', () => resolve(false));
-      }),
-    { timeoutMs: 20_000, what: 'postfix submission port' },
-  );
+  try {
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const socket = net.connect({ host: '127.0.0.1', port: submissionPort });
+          socket.once('data', () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(false));
+        }),
+      { timeoutMs: 20_000, what: 'postfix submission port' },
+    );
+  } catch (error) {
+    // Never leave a master process behind.
+    await postfixCommand(configDir, 'abort').catch(() => '');
+    throw error;
+  }
 
   const maildir = async (address: string): Promise<Buffer[]> => {
     const folder = path.join(dir, 'mail', 'all', 'new');
@@ -231,12 +237,23 @@ export async function startPostfix(options: { filterPort: number }): Promise<Pos
     },
     log,
     async stop() {
+      const pid = Number(
+        (await readFile(path.join(dir, 'queue', 'pid', 'master.pid'), 'utf8').catch(() => '')).trim(),
+      );
       await postfixCommand(configDir, 'stop').catch(() => postfixCommand(configDir, 'abort').catch(() => ''));
-      // master exits shortly after `stop` returns; its pid file goes with it.
-      await waitFor(() => !existsSync(path.join(dir, 'queue', 'pid', 'master.pid')), {
-        timeoutMs: 15_000,
-        what: 'postfix master to exit',
-      }).catch(() => {});
+      // `stop` returns before master has exited (and master leaves its pid file behind).
+      const isRunning = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (pid > 0)
+        await waitFor(() => !isRunning(), { timeoutMs: 15_000, what: 'postfix master to exit' }).catch(() => {
+          if (isRunning()) process.kill(pid, 'SIGKILL');
+        });
       await rm(dir, { recursive: true, force: true });
     },
   };

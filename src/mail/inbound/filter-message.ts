@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { findSenderMailbox, type SenderMailbox } from '../../accounts/index.js';
 import type { Queryable } from '../../db/index.js';
 import type { Clock } from '../../shared/clock.js';
@@ -19,6 +19,8 @@ export interface IncomingMessage {
   is8BitMime: boolean;
   isSmtpUtf8: boolean;
   declaredSizeBytes?: number;
+  /** What the MTA told us about the original client (XFORWARD), passed on to the next hop. */
+  xforward?: Record<string, string>;
   stream: Readable;
   receivedAt: Date;
 }
@@ -87,56 +89,68 @@ function readHead(
 }
 
 /**
- * Continues a paused stream into a PassThrough for the next hop, with backpressure, counting bytes.
- * Past `maxBytes` the PassThrough is destroyed (the next hop never sees the final dot, so it keeps
- * nothing) and the rest is drained. `abort()` does the same when the next hop failed first.
+ * The body for the next hop: the chunks already read, then the rest of the paused stream pulled
+ * with read() as the next hop takes it (backpressure, no extra stream in between), counting bytes.
+ * Past `maxBytes` nothing more is handed on and the iteration ends with an error once the source
+ * ended, so the next hop never sees the final dot and keeps nothing. `drain()` consumes whatever
+ * the next hop did not take (it failed first), so the SMTP session can answer.
  */
 function continueBody(input: { stream: Readable; chunks: Buffer[]; hasEnded: boolean; maxBytes: number }) {
-  const body = new PassThrough({ highWaterMark: 256 * 1024 });
-  // Destroying it on abort emits 'error' after the next hop has already given up on it.
-  body.on('error', () => {});
-  let count = 0;
-  let isAborted = false;
-  let isTooLarge = false;
   const { stream } = input;
-  const onDrain = () => stream.resume();
-  const abort = () => {
-    if (isAborted) return;
-    isAborted = true;
-    body.off('drain', onDrain);
-    body.destroy(new AppError('MAIL_TOO_LARGE', 'message transfer stopped'));
-    stream.resume();
+  let count = 0;
+  let isTooLarge = false;
+  let hasEnded = input.hasEnded;
+  let failure: Error | null = null;
+  let wake: () => void = () => {};
+  const onReadable = () => wake();
+  const onEnd = () => {
+    hasEnded = true;
+    wake();
   };
-  const push = (chunk: Buffer) => {
-    if (isAborted) return;
+  const onError = (error: Error) => {
+    failure = error;
+    wake();
+  };
+  stream.on('readable', onReadable);
+  stream.once('end', onEnd);
+  stream.once('error', onError);
+  const take = (chunk: Buffer): Buffer | null => {
     count += chunk.length;
-    if (count > input.maxBytes) {
-      isTooLarge = true;
-      abort();
-      return;
-    }
-    if (!body.write(chunk)) stream.pause();
+    if (count > input.maxBytes) isTooLarge = true;
+    return isTooLarge ? null : chunk;
   };
-  body.on('drain', onDrain);
-  for (const chunk of input.chunks) push(chunk);
-  const ended = new Promise<void>((resolve) => {
-    if (input.hasEnded) {
-      if (!isAborted) body.end();
-      resolve();
-      return;
+  async function* body(): AsyncGenerator<Uint8Array> {
+    for (const chunk of input.chunks) {
+      const kept = take(chunk);
+      if (kept) yield kept;
     }
-    stream.on('data', push);
-    stream.once('end', () => {
-      if (!isAborted) body.end();
-      resolve();
+    for (;;) {
+      for (
+        let chunk = stream.read() as Buffer | null;
+        chunk !== null;
+        chunk = stream.read() as Buffer | null
+      ) {
+        const kept = take(chunk);
+        if (kept) yield kept;
+      }
+      if (hasEnded || failure) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    if (failure) throw failure;
+    if (isTooLarge) throw new AppError('MAIL_TOO_LARGE', `message larger than ${input.maxBytes} bytes`);
+  }
+  const drain = async () => {
+    stream.off('readable', onReadable);
+    if (hasEnded || failure) return;
+    await new Promise<void>((resolve) => {
+      stream.once('end', resolve);
+      stream.once('error', () => resolve());
+      stream.resume();
     });
-    stream.once('error', () => {
-      abort();
-      resolve();
-    });
-    stream.resume();
-  });
-  return { body, abort, ended, isTooLarge: () => isTooLarge };
+  };
+  return { body: body(), drain, isTooLarge: () => isTooLarge };
 }
 
 /** Buffers the rest of a paused stream, up to `maxBytes` (then drains and reports null). */
@@ -250,13 +264,13 @@ export async function filterMessage(deps: FilterDeps, message: IncomingMessage):
       ...(message.dsn ? { dsn: message.dsn } : {}),
       is8BitMime: message.is8BitMime,
       isSmtpUtf8: message.isSmtpUtf8,
+      ...(message.xforward ? { xforward: message.xforward } : {}),
     });
-    await flow.ended;
+    await flow.drain();
     if (flow.isTooLarge()) return { kind: 'too-large', replies: all(tooLarge(deps.maxBytes)) };
     return { kind: 'pass', replies: repliesFromNextHop(results) };
   } catch (error) {
-    flow.abort();
-    await flow.ended;
+    await flow.drain();
     if (flow.isTooLarge()) return { kind: 'too-large', replies: all(tooLarge(deps.maxBytes)) };
     const code = error instanceof SmtpClientError ? error.code : 0;
     deps.logger.warn({ err: error, from: message.mailFrom, queueId: message.queueId }, 'next hop failed');

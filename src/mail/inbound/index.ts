@@ -8,6 +8,7 @@ export {
 export { decodedSubject, decodeEncodedWords, findHeaderEnd, hasSignMarker, headerValues } from './headers.js';
 export { type ListenerOptions, type MailListener, startMailListener } from './listener.js';
 export { devMailboxNextHop, type NextHop, relayNextHop } from './next-hop.js';
+export { handleSignRequest } from './sign-request/index.js';
 export type { SignRequestHandler, SignRequestInput, SignRequestOutcome } from './sign-request-port.js';
 export {
   type MailRole,

@@ -93,6 +93,11 @@ export async function startMailListener(options: ListenerOptions): Promise<MailL
       const declaredSize = fromArgs && typeof fromArgs.SIZE === 'string' ? Number(fromArgs.SIZE) : undefined;
       const queueId = session.xForward.get('IDENT');
       const dsn = dsnOf(session);
+      const xforward: Record<string, string> = {};
+      for (const [name, value] of session.xForward) {
+        if (!/^(NAME|ADDR|PORT|PROTO|HELO|IDENT|SOURCE)$/.test(name)) continue;
+        xforward[name] = value === false || value === '[UNAVAILABLE]' ? '' : String(value);
+      }
       const message: IncomingMessage = {
         mailFrom,
         recipients,
@@ -102,6 +107,7 @@ export async function startMailListener(options: ListenerOptions): Promise<MailL
         receivedAt: options.clock.now(),
         ...(typeof queueId === 'string' && queueId !== '[UNAVAILABLE]' ? { queueId } : {}),
         ...(dsn ? { dsn } : {}),
+        ...(Object.keys(xforward).length > 0 ? { xforward } : {}),
         ...(declaredSize !== undefined && Number.isFinite(declaredSize)
           ? { declaredSizeBytes: declaredSize }
           : {}),

@@ -7,6 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { freshDb } from '../../../test/support/db.js';
 import { silentLogger } from '../../../test/support/logger.js';
 import { type SmtpSink, startSmtpSink } from '../../../test/support/smtp-sink.js';
+import { waitFor } from '../../../test/support/wait.js';
 import { createAccount } from '../../accounts/index.js';
 import { type BlobStore, openFsBlobStore } from '../../blobs/index.js';
 import type { Db } from '../../db/index.js';
@@ -296,5 +297,70 @@ describe('mail role, next hop down', () => {
       await role.stop();
       await db.close();
     }
+  });
+});
+
+describe('mail role, graceful stop', () => {
+  it('finishes the transaction in progress, answers 250, then refuses new connections', async () => {
+    const db = await freshDb();
+    await createAccount(
+      { db, clock: systemClock, ids: randomIds },
+      { name: 'Customer', mailboxes: ['alice@customer.test'], subscriptionUntil: '2099-12-31' },
+    );
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let isHandling = false;
+    const role = await startMailRole({
+      mail: {
+        host: '127.0.0.1',
+        lmtpPort: 0,
+        smtpPort: 0,
+        relayUrl: 'smtp://127.0.0.1:1',
+        allowedClients: ['127.0.0.1'],
+        maxBytes: 1024 * 1024,
+        signMarker: '*SIGN',
+      },
+      db,
+      blobs: await openFsBlobStore({
+        root: await mkdtemp(path.join(tmpdir(), 'paraphe-mail-')),
+        ids: randomIds,
+      }),
+      clock: systemClock,
+      ids: randomIds,
+      logger: silentLogger,
+      handleSignRequest: async () => {
+        isHandling = true;
+        await gate;
+        return { outcome: 'created', envelopeId: 'env-stop' };
+      },
+    });
+    const port = role.lmtpPort;
+    const inFlight = sendSmtp({
+      host: '127.0.0.1',
+      port,
+      isLmtp: true,
+      from: 'alice@customer.test',
+      to: ['bob@else.test'],
+      body: message('Contrat *SIGN'),
+    });
+    await waitFor(() => isHandling, { what: 'the signature request to be in progress' });
+    const stopped = role.stop();
+    release();
+    const results = await inFlight;
+    assert.equal(results[0]?.code, 250);
+    await stopped;
+    await assert.rejects(
+      sendSmtp({
+        host: '127.0.0.1',
+        port,
+        isLmtp: true,
+        from: 'a@x.test',
+        to: ['b@y.test'],
+        body: message('x'),
+      }),
+    );
+    await db.close();
   });
 });

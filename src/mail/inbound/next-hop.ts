@@ -1,13 +1,13 @@
-import type { Readable } from 'node:stream';
 import type { BlobStore } from '../../blobs/index.js';
 import type { Db } from '../../db/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import {
+  openSmtpSession,
   parseRelayUrl,
   type RelayMessage,
-  relaySend,
   type SmtpRecipientResult,
+  type SmtpSession,
   storeDevMail,
 } from '../outbound/index.js';
 
@@ -18,17 +18,76 @@ import {
  */
 export interface NextHop {
   forward(message: RelayMessage): Promise<SmtpRecipientResult[]>;
+  /** Releases open connections. */
+  close?(): Promise<void>;
 }
 
-export function relayNextHop(url: string): NextHop {
+/**
+ * The relay, over a small pool of open sessions: Postfix's smtpd costs a process wake-up and a
+ * greeting per connection, which a busy filter should not pay per message. A session the relay
+ * closed (idle timeout, 421) is noticed by its socket and never reused.
+ */
+export function relayNextHop(
+  url: string,
+  options: { maxIdle?: number; idleMs?: number } = {},
+): NextHop & {
+  close(): Promise<void>;
+} {
   const target = parseRelayUrl(url);
-  return { forward: (message) => relaySend(target, message) };
+  const idle: Array<{ session: SmtpSession; timer: NodeJS.Timeout }> = [];
+  const maxIdle = options.maxIdle ?? 8;
+  const idleMs = options.idleMs ?? 20_000;
+  const take = async (): Promise<SmtpSession> => {
+    for (let entry = idle.pop(); entry; entry = idle.pop()) {
+      clearTimeout(entry.timer);
+      if (entry.session.isUsable) return entry.session;
+      await entry.session.close();
+    }
+    return openSmtpSession({
+      host: target.host,
+      port: target.port,
+      isTls: target.isTls,
+      ...(target.auth ? { auth: target.auth } : {}),
+    });
+  };
+  const give = (session: SmtpSession) => {
+    if (!session.isUsable || idle.length >= maxIdle) {
+      void session.close();
+      return;
+    }
+    const entry = {
+      session,
+      timer: setTimeout(() => {
+        const index = idle.indexOf(entry);
+        if (index !== -1) idle.splice(index, 1);
+        void session.close();
+      }, idleMs),
+    };
+    entry.timer.unref();
+    idle.push(entry);
+  };
+  return {
+    async forward(message) {
+      const session = await take();
+      try {
+        return await session.send(message);
+      } finally {
+        give(session);
+      }
+    },
+    async close() {
+      for (const entry of idle.splice(0)) {
+        clearTimeout(entry.timer);
+        await entry.session.close();
+      }
+    },
+  };
 }
 
-async function collect(body: Readable | Uint8Array): Promise<Uint8Array> {
+async function collect(body: AsyncIterable<Uint8Array> | Uint8Array): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 

@@ -1,23 +1,9 @@
-import type { SenderMailbox } from '../../accounts/index.js';
-import type { DsnParams } from '../outbound/index.js';
+import type { SignRequestInput, SignRequestOutcome } from './sign-request/index.js';
 
-/** What the filter hands to the envelopes side for a *SIGN message from a customer's mailbox. */
-export interface SignRequestInput {
-  raw: Uint8Array;
-  mailFrom: string;
-  recipients: string[];
-  queueId?: string;
-  dsn?: DsnParams;
-  sender: SenderMailbox;
-  receivedAt: Date;
-}
-
-export type SignRequestOutcome =
-  | { outcome: 'created' | 'duplicate'; envelopeId: string }
-  | { outcome: 'refused'; problems: string[] };
+export type { SignRequestInput, SignRequestOutcome } from './sign-request/index.js';
 
 /**
- * The use case behind a *SIGN message (src/mail/inbound/sign-request, envelopes side). When it
+ * The use case behind a *SIGN message (handleSignRequest with its dependencies bound). When it
  * resolves, everything is durable (envelope, copies in the outbox, or the reply to the sender),
  * so the filter answers 250 for every recipient; when it throws, 451 and the MTA retries.
  */

@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import { deliverOutgoingMail, listOutgoingMail, type MailTransport } from '../outbound/index.js';
-import { filterMessage } from './filter-message.js';
+import { type FilterResult, filterMessage } from './filter-message.js';
 import { type MailListener, startMailListener } from './listener.js';
 import { devMailboxNextHop, type NextHop, relayNextHop } from './next-hop.js';
 import type { SignRequestHandler } from './sign-request-port.js';
@@ -19,6 +19,8 @@ export interface MailRoleConfig {
   maxBytes: number;
   hostname?: string | undefined;
   signMarker: string;
+  /** Outbox claim length for the immediate delivery (see deliverOutgoingMail). */
+  sendClaimSeconds?: number;
 }
 
 export interface MailRoleContext {
@@ -34,6 +36,8 @@ export interface MailRoleContext {
    * (the 'mail.deliver' jobs remain the guarantee; the outbox claim keeps the two from doubling).
    */
   mailTransport?: MailTransport;
+  /** Called after each message with what was decided and how long it took (metrics). */
+  onFiltered?: (event: { kind: FilterResult['kind']; replyCodes: number[]; durationMs: number }) => void;
   /** Overrides the next hop chosen from the config (tests, benches). */
   nextHop?: NextHop;
 }
@@ -60,16 +64,24 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     const pending = (await listOutgoingMail(ctx.db, { envelopeId })).filter((e) => e.status === 'queued');
     await Promise.all(
       pending.map((entry) =>
-        deliverOutgoingMail({ db: ctx.db, blobs: ctx.blobs, clock: ctx.clock, transport }, entry.id).catch(
-          (error: unknown) =>
-            logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
+        deliverOutgoingMail(
+          {
+            db: ctx.db,
+            blobs: ctx.blobs,
+            clock: ctx.clock,
+            transport,
+            ...(ctx.mail.sendClaimSeconds ? { claimSeconds: ctx.mail.sendClaimSeconds } : {}),
+          },
+          entry.id,
+        ).catch((error: unknown) =>
+          logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
         ),
       ),
     );
   };
   const handleSignRequest: SignRequestHandler = async (input) => {
     const outcome = await ctx.handleSignRequest(input);
-    if (outcome.outcome === 'created') {
+    if (outcome.outcome !== 'refused') {
       const attempt = deliverNow(outcome.envelopeId).catch((error: unknown) =>
         logger.warn({ err: error }, 'immediate delivery failed'),
       );
@@ -78,8 +90,9 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     }
     return outcome;
   };
-  const filter = (message: Parameters<typeof filterMessage>[1]) =>
-    filterMessage(
+  const filter = async (message: Parameters<typeof filterMessage>[1]) => {
+    const started = performance.now();
+    const result = await filterMessage(
       {
         db: ctx.db,
         clock: ctx.clock,
@@ -91,6 +104,13 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
       },
       message,
     );
+    ctx.onFiltered?.({
+      kind: result.kind,
+      replyCodes: result.replies.map((r) => r.code),
+      durationMs: performance.now() - started,
+    });
+    return result;
+  };
   const common = {
     host: ctx.mail.host,
     allowedClients: ctx.mail.allowedClients,
@@ -115,6 +135,7 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
     async stop() {
       await Promise.all(listeners.map((l) => l.close()));
       await Promise.allSettled([...immediate]);
+      if (!ctx.nextHop) await nextHop.close?.();
     },
   };
 }

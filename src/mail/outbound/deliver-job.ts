@@ -17,6 +17,8 @@ export function mailDeliverJob(deps: {
   blobs: BlobStore;
   clock: Clock;
   transport: MailTransport;
+  /** How long a send may take before another worker may take the row over. */
+  claimSeconds?: number;
 }): JobDefinition<z.infer<typeof MailDeliverPayloadSchema>> {
   return defineJob({
     kind: MAIL_DELIVER_JOB,

@@ -24,5 +24,12 @@ export {
   relayMailTransport,
   relaySend,
 } from './relay-transport.js';
-export { SmtpClientError, type SmtpRecipientResult, type SmtpReply, sendSmtp } from './smtp-client.js';
+export {
+  openSmtpSession,
+  SmtpClientError,
+  type SmtpRecipientResult,
+  type SmtpReply,
+  type SmtpSession,
+  sendSmtp,
+} from './smtp-client.js';
 export type { DsnParams, MailTransport, OutgoingMail } from './types.js';

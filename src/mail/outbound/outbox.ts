@@ -85,7 +85,7 @@ export async function deliverOutgoingMail(
   outboxId: string,
 ): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
-  const claimUntil = new Date(now.getTime() + (deps.claimSeconds ?? 600) * 1000);
+  const claimUntil = new Date(now.getTime() + (deps.claimSeconds ?? 300) * 1000);
   // Only one claimant wins the row; the loser sees no row back.
   const { rows } = await deps.db.query<OutboxRow>(
     `UPDATE mail_outbox SET status = 'sending', claim_expires_at = $2, attempts = attempts + 1

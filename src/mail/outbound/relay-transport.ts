@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { AppError } from '../../shared/errors.js';
 import { SmtpClientError, type SmtpRecipientResult, type SmtpSendOptions, sendSmtp } from './smtp-client.js';
 import type { DsnParams, MailTransport, OutgoingMail } from './types.js';
@@ -28,11 +27,12 @@ export function parseRelayUrl(url: string): RelayTarget {
 export interface RelayMessage {
   from: string;
   to: string[];
-  body: Readable | Uint8Array;
+  body: AsyncIterable<Uint8Array> | Uint8Array;
   sizeBytes?: number;
   dsn?: DsnParams;
   is8BitMime?: boolean;
   isSmtpUtf8?: boolean;
+  xforward?: Record<string, string>;
 }
 
 /** Sends to the relay and returns its answer per recipient; whole-transaction failures throw. */
@@ -50,6 +50,7 @@ export function relaySend(target: RelayTarget, message: RelayMessage): Promise<S
   if (message.dsn) options.dsn = message.dsn;
   if (message.is8BitMime) options.is8BitMime = true;
   if (message.isSmtpUtf8) options.isSmtpUtf8 = true;
+  if (message.xforward) options.xforward = message.xforward;
   return sendSmtp(options);
 }
 

@@ -1,5 +1,4 @@
 import net from 'node:net';
-import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import type { DsnParams } from './types.js';
 
@@ -45,13 +44,15 @@ export interface SmtpSendOptions {
   from: string;
   to: string[];
   /** The message exactly as it must arrive; only dot-stuffing is applied on the wire. */
-  body: Readable | Uint8Array;
+  body: AsyncIterable<Uint8Array> | Uint8Array;
   /** Declared with SIZE= when known and the next hop supports it. */
   sizeBytes?: number;
   dsn?: DsnParams;
   /** 'BODY=8BITMIME' when the incoming transaction declared it. */
   is8BitMime?: boolean;
   isSmtpUtf8?: boolean;
+  /** Postfix XFORWARD attributes (NAME, ADDR, PORT, PROTO, HELO, IDENT, SOURCE), sent when offered. */
+  xforward?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -115,20 +116,25 @@ class ReplyReader {
   }
 }
 
-/** Writes `chunk` with dot-stuffing; returns whether the next chunk starts a line. */
+const DOT = Buffer.from('.');
+const LF_DOT = Buffer.from('\n.');
+
+/**
+ * Dot-stuffs `chunk` (a "." at the start of a line is doubled); returns whether the next chunk
+ * starts a line. Searches with indexOf (native) rather than a byte loop: this runs on every byte
+ * that passes through the filter.
+ */
 function dotStuff(chunk: Uint8Array, atLineStart: boolean): { out: Buffer; atLineStart: boolean } {
+  const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const parts: Buffer[] = [];
+  if (atLineStart && buf[0] === 0x2e) parts.push(DOT);
   let start = 0;
-  let lineStart = atLineStart;
-  for (let i = 0; i < chunk.length; i++) {
-    if (lineStart && chunk[i] === 0x2e) {
-      parts.push(Buffer.from(chunk.subarray(start, i)), Buffer.from('.'));
-      start = i;
-    }
-    lineStart = chunk[i] === 0x0a;
+  for (let at = buf.indexOf(LF_DOT); at !== -1; at = buf.indexOf(LF_DOT, at + 1)) {
+    parts.push(buf.subarray(start, at + 1), DOT);
+    start = at + 1;
   }
-  parts.push(Buffer.from(chunk.subarray(start)));
-  return { out: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), atLineStart: lineStart };
+  const out = parts.length === 0 ? buf : Buffer.concat([...parts, buf.subarray(start)]);
+  return { out, atLineStart: buf[buf.length - 1] === 0x0a };
 }
 
 function write(socket: net.Socket, data: string | Buffer): Promise<void> {
@@ -150,29 +156,57 @@ function write(socket: net.Socket, data: string | Buffer): Promise<void> {
   });
 }
 
+/** Where and how to connect; the transaction fields of SmtpSendOptions are per message. */
+export type SmtpConnectOptions = Pick<
+  SmtpSendOptions,
+  'host' | 'port' | 'isTls' | 'auth' | 'isLmtp' | 'heloName' | 'timeoutMs'
+>;
+
+/** One message of a session: envelope, body and parameters. */
+export type SmtpTransaction = Pick<
+  SmtpSendOptions,
+  'from' | 'to' | 'body' | 'sizeBytes' | 'dsn' | 'is8BitMime' | 'isSmtpUtf8' | 'xforward'
+>;
+
+/** An open connection that can carry several transactions in turn (as Postfix does over LMTP). */
+export interface SmtpSession {
+  readonly capabilities: ReadonlySet<string>;
+  /** False once the connection failed: open a new session. */
+  readonly isUsable: boolean;
+  send(transaction: SmtpTransaction): Promise<SmtpRecipientResult[]>;
+  close(): Promise<void>;
+}
+
+function asClientError(error: unknown): SmtpClientError {
+  return error instanceof SmtpClientError
+    ? error
+    : new SmtpClientError(0, error instanceof Error ? error.message : String(error), { cause: error });
+}
+
 /**
- * Sends one message over SMTP or LMTP, streaming the body. Our own client rather than a library
- * one because the bytes must arrive exactly as received: the only change on the wire is
- * dot-stuffing (undone by the receiver); line endings and 8-bit bytes are never rewritten.
- * Resolves with one result per recipient (only once the next hop took the message), rejects with
- * SmtpClientError when the transaction as a whole failed.
+ * Opens an SMTP or LMTP session (greeting, EHLO/LHLO, optional AUTH PLAIN). Our own client rather
+ * than a library one because the bytes must arrive exactly as received: the only change on the
+ * wire is dot-stuffing (undone by the receiver); line endings and 8-bit bytes are never rewritten.
  */
-export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientResult[]> {
+export async function openSmtpSession(options: SmtpConnectOptions): Promise<SmtpSession> {
   const socket = options.isTls
     ? tls.connect({ host: options.host, port: options.port, servername: options.host })
     : net.connect({ host: options.host, port: options.port });
   socket.setNoDelay(true);
   const replies = new ReplyReader(socket);
   const timeoutMs = options.timeoutMs ?? 120_000;
+  let isBroken = false;
   socket.setTimeout(timeoutMs, () =>
     socket.destroy(new SmtpClientError(0, `next hop silent for ${timeoutMs} ms`)),
   );
-  socket.on('error', (error) =>
-    replies.fail(
-      error instanceof SmtpClientError ? error : new SmtpClientError(0, error.message, { cause: error }),
-    ),
-  );
-  socket.on('close', () => replies.fail(new SmtpClientError(0, 'connection closed by the next hop')));
+  socket.on('error', (error) => {
+    isBroken = true;
+    replies.fail(asClientError(error));
+  });
+  socket.on('close', () => {
+    isBroken = true;
+    replies.fail(new SmtpClientError(0, 'connection closed by the next hop'));
+  });
 
   const expect = async (command: string | null, ok: (code: number) => boolean): Promise<SmtpReply> => {
     if (command !== null) await write(socket, `${command}\r\n`);
@@ -184,33 +218,53 @@ export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientR
     return reply;
   };
 
+  let capabilities: Set<string>;
+  let helo: SmtpReply;
   try {
     await expect(null, (c) => c === 220);
-    const helo = await expect(
+    helo = await expect(
       `${options.isLmtp ? 'LHLO' : 'EHLO'} ${options.heloName ?? 'paraphe'}`,
       (c) => c === 250,
     );
-    const capabilities = new Set(helo.message.split('\n').map((l) => (l.split(' ')[0] ?? '').toUpperCase()));
-    const hasDsn = capabilities.has('DSN');
+    capabilities = new Set(helo.message.split('\n').map((l) => (l.split(' ')[0] ?? '').toUpperCase()));
     if (options.auth) {
       const token = Buffer.from(`\0${options.auth.user}\0${options.auth.pass}`, 'utf8').toString('base64');
       await expect(`AUTH PLAIN ${token}`, (c) => c === 235);
     }
+  } catch (error) {
+    socket.destroy();
+    throw asClientError(error);
+  }
+  const hasDsn = capabilities.has('DSN');
+  const xforwardLine = helo.message.split('\n').find((l) => /^XFORWARD\b/i.test(l));
+  const xforwardNames = new Set((xforwardLine ?? '').toUpperCase().split(/\s+/).slice(1));
 
-    let mail = `MAIL FROM:<${options.from}>`;
-    if (options.sizeBytes !== undefined && capabilities.has('SIZE')) mail += ` SIZE=${options.sizeBytes}`;
-    if (options.is8BitMime && capabilities.has('8BITMIME')) mail += ' BODY=8BITMIME';
-    if (options.isSmtpUtf8 && capabilities.has('SMTPUTF8')) mail += ' SMTPUTF8';
-    if (hasDsn && options.dsn?.ret) mail += ` RET=${options.dsn.ret}`;
-    if (hasDsn && options.dsn?.envid) mail += ` ENVID=${xtext(options.dsn.envid)}`;
+  const transact = async (tx: SmtpTransaction): Promise<SmtpRecipientResult[]> => {
+    if (tx.xforward && xforwardNames.size > 0) {
+      // Two short commands: Postfix caps the length of one XFORWARD line.
+      const attrs = Object.entries(tx.xforward).filter(([name]) => xforwardNames.has(name.toUpperCase()));
+      const render = (names: string[]) =>
+        attrs
+          .filter(([name]) => names.includes(name.toUpperCase()))
+          .map(([name, value]) => `${name.toUpperCase()}=${value === '' ? '[UNAVAILABLE]' : xtext(value)}`)
+          .join(' ');
+      for (const part of [render(['NAME', 'ADDR', 'PORT', 'HELO']), render(['PROTO', 'IDENT', 'SOURCE'])])
+        if (part) await expect(`XFORWARD ${part}`, (c) => c === 250);
+    }
+    let mail = `MAIL FROM:<${tx.from}>`;
+    if (tx.sizeBytes !== undefined && capabilities.has('SIZE')) mail += ` SIZE=${tx.sizeBytes}`;
+    if (tx.is8BitMime && capabilities.has('8BITMIME')) mail += ' BODY=8BITMIME';
+    if (tx.isSmtpUtf8 && capabilities.has('SMTPUTF8')) mail += ' SMTPUTF8';
+    if (hasDsn && tx.dsn?.ret) mail += ` RET=${tx.dsn.ret}`;
+    if (hasDsn && tx.dsn?.envid) mail += ` ENVID=${xtext(tx.dsn.envid)}`;
     await expect(mail, (c) => c === 250);
 
     const results: SmtpRecipientResult[] = [];
-    for (const address of options.to) {
+    for (const address of tx.to) {
       let rcpt = `RCPT TO:<${address}>`;
       const key = address.toLowerCase();
-      const notify = options.dsn?.notify?.[key];
-      const orcpt = options.dsn?.orcpt?.[key];
+      const notify = tx.dsn?.notify?.[key];
+      const orcpt = tx.dsn?.orcpt?.[key];
       if (hasDsn && notify) rcpt += ` NOTIFY=${notify}`;
       if (hasDsn && orcpt) rcpt += ` ORCPT=${xtext(orcpt)}`;
       await write(socket, `${rcpt}\r\n`);
@@ -219,7 +273,7 @@ export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientR
     }
     const accepted = results.filter((r) => r.isAccepted);
     if (accepted.length === 0) {
-      await write(socket, 'QUIT\r\n').catch(() => {});
+      await expect('RSET', () => true);
       return results;
     }
 
@@ -237,8 +291,15 @@ export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientR
           : [tail[1] ?? 0, chunk[0] ?? 0];
       await write(socket, stuffed.out);
     };
-    if (options.body instanceof Uint8Array) await send(options.body);
-    else for await (const chunk of options.body) await send(chunk as Uint8Array);
+    try {
+      if (tx.body instanceof Uint8Array) await send(tx.body);
+      else for await (const chunk of tx.body) await send(chunk);
+    } catch (error) {
+      // The body failed (too large, source gone): never send the final dot, so the next hop
+      // keeps nothing of this message.
+      socket.destroy();
+      throw error;
+    }
     // The terminator is CRLF "." CRLF; a message that does not end with CRLF gets one.
     await write(socket, tail[0] === 0x0d && tail[1] === 0x0a ? '.\r\n' : '\r\n.\r\n');
 
@@ -251,14 +312,52 @@ export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientR
       const reply = await replies.next();
       if (reply.code !== 250) throw new SmtpClientError(reply.code, `DATA: ${reply.code} ${reply.message}`);
     }
-    await write(socket, 'QUIT\r\n').catch(() => {});
     return results;
-  } catch (error) {
-    throw error instanceof SmtpClientError
-      ? error
-      : new SmtpClientError(0, error instanceof Error ? error.message : String(error), { cause: error });
+  };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    capabilities,
+    get isUsable() {
+      return !isBroken;
+    },
+    send(tx) {
+      // One transaction at a time on a connection.
+      const result = queue.then(async () => {
+        try {
+          return await transact(tx);
+        } catch (error) {
+          // A reply-level refusal leaves the session usable; anything else does not.
+          const clientError = asClientError(error);
+          if (clientError.code === 0) isBroken = true;
+          else
+            await expect('RSET', () => true).catch(() => {
+              isBroken = true;
+            });
+          throw clientError;
+        }
+      });
+      queue = result.catch(() => {});
+      return result;
+    },
+    async close() {
+      if (!isBroken) await write(socket, 'QUIT\r\n').catch(() => {});
+      socket.end();
+      socket.destroy();
+    },
+  };
+}
+
+/**
+ * Sends one message over SMTP or LMTP on its own connection, streaming the body. Resolves with one
+ * result per recipient (only once the next hop took the message), rejects with SmtpClientError
+ * when the transaction as a whole failed.
+ */
+export async function sendSmtp(options: SmtpSendOptions): Promise<SmtpRecipientResult[]> {
+  const session = await openSmtpSession(options);
+  try {
+    return await session.send(options);
   } finally {
-    socket.end();
-    socket.destroy();
+    await session.close();
   }
 }

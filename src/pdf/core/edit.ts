@@ -14,6 +14,8 @@ export class PdfEdit {
   private readonly firstNewNumber: number;
   private fontRefs: Partial<Record<FontKey, PDFRef>> = {};
   readonly isRepair: boolean;
+  /** Where the Unicode font will be written, when the seal has one (see Fonts.embed). */
+  unicodeFontRef: PDFRef | null = null;
 
   constructor(readonly pdf: LoadedPdf) {
     const context = pdf.context;

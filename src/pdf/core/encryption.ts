@@ -83,7 +83,8 @@ function hardenedHash(password: Uint8Array, salt: Uint8Array): Uint8Array {
     for (let i = 0; i < 16; i++) sum += e[i] as number;
     const algorithm = ['sha256', 'sha384', 'sha512'][sum % 3] as string;
     k = new Uint8Array(createHash(algorithm).update(e).digest());
-    if (round >= 63 && (e[e.length - 1] as number) <= round - 32) break;
+    // Stop once 64 rounds are done and the last byte of E is at most (rounds done - 32).
+    if (round >= 63 && (e[e.length - 1] as number) <= round + 1 - 32) break;
   }
   return k.subarray(0, 32);
 }

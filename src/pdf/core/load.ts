@@ -6,11 +6,13 @@ import {
   PDFNumber,
   type PDFObject,
   PDFObjectParser,
+  PDFObjectStreamParser,
   PDFParser,
+  PDFRawStream,
   PDFRef,
 } from 'pdf-lib';
 import { classifyEncryption, type PdfEncryption } from './encryption.js';
-import { readXrefChain, type XrefChain } from './xref.js';
+import { readXrefChain, type XrefChain, XrefResolver } from './xref.js';
 
 /** A rectangle in PDF user space, normalised: [llx, lly, urx, ury] with llx < urx and lly < ury. */
 export type Box = [number, number, number, number];
@@ -22,8 +24,11 @@ export interface LoadedPage {
   /** Intersected with the MediaBox, as viewers do. */
   cropBox: Box;
   rotate: 0 | 90 | 180 | 270;
-  /** Resources after inheritance from the page tree (undefined when the page has none). */
-  resources: PDFDict | undefined;
+  /**
+   * Resources after inheritance from the page tree, as written (often a reference): resolved only
+   * for the pages a seal draws on, so a long document's resources are never read.
+   */
+  resources: PDFObject | undefined;
 }
 
 /**
@@ -41,6 +46,8 @@ export interface LoadedPdf {
   pagesRootRef: PDFRef;
   pages: LoadedPage[];
   encryption: PdfEncryption;
+  /** Objects are read on demand: only what was looked up is in `context`. */
+  isLazy: boolean;
 }
 
 /** The file could not be parsed; `encryption` is still known when the trailer could be read. */
@@ -83,6 +90,7 @@ function encryptionFromXref(bytes: Uint8Array, xref: XrefChain, context: PDFCont
 }
 
 const DEFAULT_MEDIA_BOX: Box = [0, 0, 612, 792];
+const MAX_OBJECT_NUMBER = 8_388_607;
 const MAX_PAGE_TREE_DEPTH = 64;
 
 function toBox(value: PDFObject | undefined, context: PDFContext): Box | null {
@@ -144,18 +152,62 @@ function collectPages(context: PDFContext, rootRef: PDFRef): LoadedPage[] {
     const mediaBox = toBox(next.mediaBox, context) ?? DEFAULT_MEDIA_BOX;
     const cropBox = intersect(toBox(next.cropBox, context) ?? mediaBox, mediaBox);
     const rotateObject = next.rotate instanceof PDFRef ? context.lookup(next.rotate) : next.rotate;
-    const resources = next.resources instanceof PDFRef ? context.lookup(next.resources) : next.resources;
     pages.push({
       ref,
       dict: node,
       mediaBox,
       cropBox,
       rotate: normaliseRotate(rotateObject),
-      resources: resources instanceof PDFDict ? resources : undefined,
+      resources: next.resources,
     });
   };
   walk(rootRef, { mediaBox: undefined, cropBox: undefined, rotate: undefined, resources: undefined }, 0);
   return pages;
+}
+
+/**
+ * Last-resort recovery when pdf-lib's sequential parser gives up on a broken object: find every
+ * `N G obj` header and parse each object on its own, skipping the ones that do not parse (later
+ * definitions win, as in an incremental file); trailers give /Root when one can be read.
+ */
+async function scanParse(bytes: Uint8Array): Promise<PDFContext> {
+  const context = PDFContext.create();
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  for (const match of text.matchAll(/(\d{1,10})\s+(\d{1,5})\s+obj\b/g)) {
+    const number = Number(match[1]);
+    if (number <= 0 || number > MAX_OBJECT_NUMBER) continue;
+    try {
+      const object = PDFObjectParser.forBytes(
+        bytes.subarray((match.index ?? 0) + match[0].length),
+        context,
+      ).parseObject();
+      if (object instanceof PDFRawStream && object.dict.lookup(PDFName.of('Type')) === PDFName.of('ObjStm')) {
+        await PDFObjectStreamParser.forStream(object).parseIntoContext();
+      } else if (
+        !(object instanceof PDFRawStream && object.dict.lookup(PDFName.of('Type')) === PDFName.of('XRef'))
+      ) {
+        context.assign(PDFRef.of(number, Number(match[2])), object);
+      }
+    } catch {
+      // an object that does not parse is left out; the catalog search below decides if enough remains
+    }
+  }
+  for (const match of text.matchAll(/trailer\s*<</g)) {
+    try {
+      const trailer = PDFObjectParser.forBytes(bytes.subarray((match.index ?? 0) + 7), context).parseObject();
+      if (trailer instanceof PDFDict) {
+        context.trailerInfo = {
+          Root: trailer.get(PDFName.of('Root')) ?? context.trailerInfo.Root,
+          Encrypt: trailer.get(PDFName.of('Encrypt')) ?? context.trailerInfo.Encrypt,
+          Info: trailer.get(PDFName.of('Info')) ?? context.trailerInfo.Info,
+          ID: trailer.get(PDFName.of('ID')) ?? context.trailerInfo.ID,
+        };
+      }
+    } catch {
+      // a broken trailer: the catalog is then found by its /Type
+    }
+  }
+  return context;
 }
 
 /** pdf-lib's parser reports recoverable trouble on the console; a library must not write there. */
@@ -163,30 +215,102 @@ async function parseQuietly(bytes: Uint8Array): Promise<PDFContext> {
   const warn = console.warn;
   console.warn = () => {};
   try {
-    return await PDFParser.forBytesWithOptions(bytes, Number.POSITIVE_INFINITY, false, false).parseDocument();
+    const parser = PDFParser.forBytesWithOptions(bytes, Number.POSITIVE_INFINITY, false, false);
+    // pdf-lib copies every stream's data out of the input (`slice`); views are enough because the
+    // input is never written to, and they spare a second copy of a 50 MB scan.
+    const stream = (
+      parser as unknown as { bytes: { bytes: Uint8Array; slice(start: number, end: number): Uint8Array } }
+    ).bytes;
+    stream.slice = (start, end) => stream.bytes.subarray(start, end);
+    return await parser.parseDocument();
+  } catch {
+    return await scanParse(bytes);
   } finally {
     console.warn = warn;
   }
 }
 
 /**
- * Parses a PDF for inspection or editing. Throws PdfLoadError when no page tree can be found, even
+ * Objects numbered past the PDF implementation limit (8 388 607) appear in fuzzed files; keeping
+ * them would push our new objects out of range.
+ */
+function dropOutOfRangeObjects(context: PDFContext): void {
+  let largest = 0;
+  for (const [ref] of context.enumerateIndirectObjects()) {
+    if (ref.objectNumber > MAX_OBJECT_NUMBER) context.delete(ref);
+    else largest = Math.max(largest, ref.objectNumber);
+  }
+  context.largestObjectNumber = largest;
+}
+
+/**
+ * A context that reads objects on demand through the (valid) cross-reference chain: a seal touches
+ * a few dozen objects, so parsing the other thousands is wasted time on long documents.
+ */
+function lazyContext(bytes: Uint8Array, xref: XrefChain): PDFContext {
+  const context = PDFContext.create();
+  const resolver = new XrefResolver(bytes, xref, context);
+  const loaded = (context as unknown as { indirectObjects: Map<PDFRef, PDFObject> }).indirectObjects;
+  const fill = (ref: unknown) => {
+    if (!(ref instanceof PDFRef) || loaded.has(ref)) return;
+    let object: PDFObject | undefined;
+    try {
+      object = resolver.lookup(ref.objectNumber);
+    } catch {
+      object = undefined; // unparseable: treated as missing, as a viewer would
+    }
+    if (object !== undefined) context.assign(ref, object);
+  };
+  const lookup = context.lookup.bind(context);
+  const lookupMaybe = context.lookupMaybe.bind(context);
+  context.lookup = ((ref: unknown, ...types: unknown[]) => {
+    fill(ref);
+    return (lookup as (...args: unknown[]) => unknown)(ref, ...types);
+  }) as typeof context.lookup;
+  context.lookupMaybe = ((ref: unknown, ...types: unknown[]) => {
+    fill(ref);
+    return (lookupMaybe as (...args: unknown[]) => unknown)(ref, ...types);
+  }) as typeof context.lookupMaybe;
+  const trailer = xref.trailer;
+  context.trailerInfo = {
+    Root: trailer?.get(PDFName.of('Root')),
+    Encrypt: trailer?.get(PDFName.of('Encrypt')),
+    Info: trailer?.get(PDFName.of('Info')),
+    ID: trailer?.get(PDFName.of('ID')),
+  };
+  context.largestObjectNumber = Math.max(0, xref.size - 1);
+  return context;
+}
+
+/**
+ * Parses a PDF for inspection or editing. With `isLazy` and a sound cross-reference chain, objects
+ * are read on demand (what sealing needs); otherwise the whole file is parsed (what inspection's
+ * full scans need, and what recovers a damaged file). Throws PdfLoadError when no page tree can be found, even
  * after recovery; the caller turns that into a refusal.
  */
-export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
+export async function loadPdf(bytes: Uint8Array, options: { isLazy?: boolean } = {}): Promise<LoadedPdf> {
   const headerAt = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).indexOf('%PDF-');
   if (headerAt < 0) throw new PdfLoadError('not a PDF: no header in the first 1024 bytes');
   const version = /^%PDF-(\d\.\d)/.exec(
     Buffer.from(bytes.subarray(headerAt, headerAt + 8)).toString('latin1'),
   );
   const xref = readXrefChain(bytes);
+  const isLazy = options.isLazy === true && xref.isValid;
   const early = encryptionFromXref(bytes, xref, PDFContext.create());
+  // Without a readable trailer, an /Encrypt key anywhere is the best hint we have for the refusal.
+  const guess: PdfEncryption =
+    early !== 'none' || xref.trailer
+      ? early
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf('/Encrypt') >= 0
+        ? 'user-password'
+        : 'none';
   let context: PDFContext;
   try {
-    context = await parseQuietly(bytes);
+    context = isLazy ? lazyContext(bytes, xref) : await parseQuietly(bytes);
   } catch (error) {
-    throw new PdfLoadError(`unparseable: ${error instanceof Error ? error.message : String(error)}`, early);
+    throw new PdfLoadError(`unparseable: ${error instanceof Error ? error.message : String(error)}`, guess);
   }
+  if (!xref.isValid) dropOutOfRangeObjects(context);
   // The chain's trailer is what viewers use; pdf-lib's guess only matters for a damaged file.
   const trailer = xref.isValid ? xref.trailer : null;
   const rootObject = trailer?.get(PDFName.of('Root')) ?? context.trailerInfo.Root;
@@ -198,10 +322,10 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
         catalogRef = ref;
     }
   }
-  if (!catalogRef) throw new PdfLoadError('no document catalog', early);
+  if (!catalogRef) throw new PdfLoadError('no document catalog', guess);
   const catalog = context.lookup(catalogRef) as PDFDict;
   const pagesRootRef = catalog.get(PDFName.of('Pages'));
-  if (!(pagesRootRef instanceof PDFRef)) throw new PdfLoadError('the catalog has no page tree', early);
+  if (!(pagesRootRef instanceof PDFRef)) throw new PdfLoadError('the catalog has no page tree', guess);
   const pages = collectPages(context, pagesRootRef);
   const encryptObject = trailer?.get(PDFName.of('Encrypt')) ?? context.trailerInfo.Encrypt;
   const encrypt = encryptObject instanceof PDFRef ? context.lookup(encryptObject) : encryptObject;
@@ -218,6 +342,7 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
     catalog,
     pagesRootRef,
     pages,
+    isLazy,
     encryption:
       early !== 'none' || encryptObject === undefined
         ? early

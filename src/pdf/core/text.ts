@@ -58,32 +58,6 @@ export function pdfDate(date: Date): string {
   return `D:${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
-/** Greedy word wrap on measured widths; words longer than a line are cut. */
-export function wrap(text: string, width: number, size: number, font: FontKey = 'regular'): string[] {
-  const lines: string[] = [];
-  let line = '';
-  const fits = (s: string) => textWidth(s, size, font) <= width;
-  for (const word of sanitise(text, font).split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (fits(candidate)) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    line = '';
-    let rest = word;
-    while (!fits(rest)) {
-      let cut = rest.length - 1;
-      while (cut > 1 && !fits(rest.slice(0, cut))) cut--;
-      lines.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    line = rest;
-  }
-  if (line) lines.push(line);
-  return lines.length > 0 ? lines : [''];
-}
-
 /** Numbers in content streams: short, no exponent. */
 export function num(n: number): string {
   const rounded = Math.round(n * 1000) / 1000;

@@ -52,6 +52,7 @@ export function writeUpdate(o: {
   isRepair: boolean;
 }): WrittenUpdate {
   const { pdf } = o;
+  const base = pdf.xref.headerOffset;
   const original = pdf.bytes;
   const needsNewline =
     original.length > 0 && original[original.length - 1] !== 0x0a && original[original.length - 1] !== 0x0d;
@@ -95,7 +96,7 @@ export function writeUpdate(o: {
     .digest('hex');
   const idText = `[${firstId.toString()} <${secondId}>]`;
   const infoText = info instanceof PDFRef ? ` /Info ${info.toString()}` : '';
-  const prevText = o.isRepair ? '' : ` /Prev ${pdf.xref.startxref}`;
+  const prevText = o.isRepair ? '' : ` /Prev ${pdf.xref.startxref - base}`;
   const rootText = pdf.catalogRef.toString();
 
   if (!o.isRepair && pdf.xref.kind === 'stream') {
@@ -108,15 +109,15 @@ export function writeUpdate(o: {
     const rows = new Uint8Array(numbers.length * rowLength);
     numbers.forEach((n, i) => {
       const entry = objectOffsets.get(n) as { offset: number; gen: number };
-      const base = i * rowLength;
-      rows[base] = 1;
-      let value = entry.offset;
+      const row = i * rowLength;
+      rows[row] = 1;
+      let value = entry.offset - base;
       for (let k = offsetWidth; k >= 1; k--) {
-        rows[base + k] = value % 256;
+        rows[row + k] = value % 256;
         value = Math.floor(value / 256);
       }
-      rows[base + offsetWidth + 1] = (entry.gen >> 8) & 0xff;
-      rows[base + offsetWidth + 2] = entry.gen & 0xff;
+      rows[row + offsetWidth + 1] = (entry.gen >> 8) & 0xff;
+      rows[row + offsetWidth + 2] = entry.gen & 0xff;
     });
     const data = deflateSync(rows);
     const index = runs(numbers)
@@ -128,7 +129,7 @@ export function writeUpdate(o: {
       ),
     );
     push(data);
-    push(ascii(`\nendstream\nendobj\nstartxref\n${xrefOffset}\n%%EOF\n`));
+    push(ascii(`\nendstream\nendobj\nstartxref\n${xrefOffset - base}\n%%EOF\n`));
   } else {
     const xrefOffset = offset;
     const numbers = [...objectOffsets.keys()].sort((a, b) => a - b);
@@ -138,10 +139,10 @@ export function writeUpdate(o: {
       table += `${start} ${count}\n`;
       for (let n = start; n < start + count; n++) {
         const entry = objectOffsets.get(n) as { offset: number; gen: number };
-        table += `${pad(entry.offset, 10)} ${pad(entry.gen, 5)} n\r\n`;
+        table += `${pad(entry.offset - base, 10)} ${pad(entry.gen, 5)} n\r\n`;
       }
     }
-    table += `trailer\n<< /Size ${maxNumber + 1} /Root ${rootText}${infoText} /ID ${idText}${prevText} >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+    table += `trailer\n<< /Size ${maxNumber + 1} /Root ${rootText}${infoText} /ID ${idText}${prevText} >>\nstartxref\n${xrefOffset - base}\n%%EOF\n`;
     push(ascii(table));
   }
   const bytes = new Uint8Array(offset - original.length);

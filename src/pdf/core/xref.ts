@@ -26,8 +26,10 @@ export interface XrefChain {
   isValid: boolean;
   /** Why the chain is not valid (for logs and the inspection). */
   problem: string | null;
-  /** Offset of the newest cross-reference section (what our /Prev must point at). */
+  /** Offset in the file of the newest cross-reference section (our /Prev, minus `headerOffset`). */
   startxref: number;
+  /** Bytes before `%PDF-`: offsets written in the file count from the header. */
+  headerOffset: number;
   /** Kind of the newest section: an incremental update must use the same kind. */
   kind: 'table' | 'stream';
   /** The newest trailer (or xref stream dictionary). */
@@ -126,7 +128,13 @@ export function decodeFlateStream(stream: PDFRawStream): Uint8Array {
   return data;
 }
 
-function readTable(bytes: Uint8Array, offset: number, context: PDFContext, into: Map<number, XrefEntry>) {
+function readTable(
+  bytes: Uint8Array,
+  offset: number,
+  context: PDFContext,
+  into: Map<number, XrefEntry>,
+  base: number,
+) {
   const trailerAt = indexOfAscii(bytes, 'trailer', offset);
   if (trailerAt < 0) throw new Error('xref table without trailer');
   const tokens = latin1(bytes, offset + 4, trailerAt)
@@ -149,7 +157,9 @@ function readTable(bytes: Uint8Array, offset: number, context: PDFContext, into:
       // "n" at offset 0 is a common writer bug for unused numbers: viewers treat it as free.
       into.set(
         num,
-        kind === 'n' && Number(off) > 0 ? { type: 1, offset: Number(off), gen: Number(gen) } : { type: 0 },
+        kind === 'n' && Number(off) > 0
+          ? { type: 1, offset: Number(off) + base, gen: Number(gen) }
+          : { type: 0 },
       );
     }
   }
@@ -163,6 +173,7 @@ function readStreamSection(
   offset: number,
   context: PDFContext,
   into: Map<number, XrefEntry>,
+  base: number,
 ) {
   const header = /^\s*\d+\s+\d+\s+obj/.exec(latin1(bytes, offset, offset + 64));
   if (!header) throw new Error('startxref does not point at a cross-reference section');
@@ -200,7 +211,7 @@ function readStreamSection(
       const b = field(w2, 0);
       const num = start + n;
       if (into.has(num)) continue;
-      if (type === 1) into.set(num, { type: 1, offset: a, gen: b });
+      if (type === 1 && a > 0) into.set(num, { type: 1, offset: a + base, gen: b });
       else if (type === 2) into.set(num, { type: 2, stream: a, index: b });
       else into.set(num, { type: 0 });
     }
@@ -216,12 +227,16 @@ export function readXrefChain(bytes: Uint8Array): XrefChain {
     isValid: false,
     problem: null,
     startxref: -1,
+    headerOffset: 0,
     kind: 'table',
     trailer: null,
     entries,
     size: 0,
   };
-  if (latin1(bytes, 0, 5) !== '%PDF-') {
+  // With bytes before the header, offsets count from the header (as Acrobat and qpdf read them).
+  const headerAt = latin1(bytes, 0, 1024).indexOf('%PDF-');
+  result.headerOffset = Math.max(0, headerAt);
+  if (headerAt < 0) {
     result.problem = 'the file does not start with a PDF header';
     return result;
   }
@@ -230,10 +245,11 @@ export function readXrefChain(bytes: Uint8Array): XrefChain {
     result.problem = 'no startxref';
     return result;
   }
-  result.startxref = start;
+  const base = headerAt;
+  result.startxref = start + base;
   try {
     const seen = new Set<number>();
-    const queue: number[] = [start];
+    const queue: number[] = [start + base];
     let sections = 0;
     while (queue.length > 0) {
       const offset = queue.shift() as number;
@@ -246,17 +262,17 @@ export function readXrefChain(bytes: Uint8Array): XrefChain {
       const isTable = /^\s*xref/.test(lead);
       const pos = offset + (lead.length - lead.trimStart().length);
       const trailer = isTable
-        ? readTable(bytes, pos, context, entries)
-        : readStreamSection(bytes, pos, context, entries);
+        ? readTable(bytes, pos, context, entries, base)
+        : readStreamSection(bytes, pos, context, entries, base);
       if (result.trailer === null) {
         result.trailer = trailer;
         result.kind = isTable ? 'table' : 'stream';
       }
       result.size = Math.max(result.size, asInt(trailer.lookup(PDFName.of('Size'))) ?? 0);
       const xrefStm = isTable ? asInt(trailer.lookup(PDFName.of('XRefStm'))) : null;
-      if (xrefStm !== null) queue.unshift(xrefStm);
+      if (xrefStm !== null) queue.unshift(xrefStm + base);
       const prev = asInt(trailer.lookup(PDFName.of('Prev')));
-      if (prev !== null) queue.push(prev);
+      if (prev !== null) queue.push(prev + base);
     }
   } catch (error) {
     result.problem = error instanceof Error ? error.message : String(error);
@@ -291,12 +307,12 @@ export function readXrefChain(bytes: Uint8Array): XrefChain {
  * output without parsing the whole file again.
  */
 export class XrefResolver {
-  private readonly context = PDFContext.create();
   private readonly streams = new Map<number, { data: Uint8Array; offsets: Map<number, number> }>();
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly chain: XrefChain,
+    private readonly context: PDFContext = PDFContext.create(),
   ) {}
 
   /** Object `num`, or undefined when the chain has no such object. */

@@ -1,5 +1,6 @@
 import { type Locale, t } from '../../shared/i18n/index.js';
-import { type FontKey, num, showText, wrap } from '../core/text.js';
+import type { DrawFont, Fonts } from '../core/fonts.js';
+import { type FontKey, num, showText } from '../core/text.js';
 
 /** What the evidence page and the embedded evidence.json record about an envelope. Times are UTC. */
 export interface Evidence {
@@ -39,20 +40,27 @@ function utc(date: Date): string {
 
 interface Line {
   text: string;
-  font: FontKey;
+  font: DrawFont;
   size: number;
   indent: number;
   color?: string;
   gapBefore?: number;
 }
 
-function lines(evidence: Evidence, facts: SealFacts, locale: Locale, width: number): Line[] {
+function lines(o0: {
+  evidence: Evidence;
+  facts: SealFacts;
+  locale: Locale;
+  width: number;
+  fonts: Fonts;
+}): Line[] {
+  const { evidence, facts, locale, width, fonts } = o0;
   const out: Line[] = [];
-  const para = (text: string, o: Partial<Line> = {}) => {
-    const font = o.font ?? 'regular';
+  const para = (text: string, o: Partial<Omit<Line, 'font'>> & { font?: FontKey } = {}) => {
+    const font = fonts.choose(text, o.font ?? 'regular');
     const size = o.size ?? 9;
     const indent = o.indent ?? 0;
-    wrap(text, width - indent, size, font).forEach((textLine, i) => {
+    fonts.wrap(text, width - indent, size, font).forEach((textLine, i) => {
       out.push({ text: textLine, font, size, indent, color: o.color, gapBefore: i === 0 ? o.gapBefore : 0 });
     });
   };
@@ -111,18 +119,24 @@ function lines(evidence: Evidence, facts: SealFacts, locale: Locale, width: numb
   return out;
 }
 
-const FONT_RESOURCE: Record<FontKey, string> = { regular: '/F1', bold: '/F2', mono: '/F3' };
+const FONT_RESOURCE: Record<DrawFont, string> = { regular: '/F1', bold: '/F2', mono: '/F3', unicode: '/F4' };
 
 /**
  * Lays the evidence out on as many A4 pages as it needs. Returns one content stream per page; the
- * fonts are /F1 (Helvetica), /F2 (Helvetica-Bold), /F3 (Courier).
+ * fonts are /F1 (Helvetica), /F2 (Helvetica-Bold), /F3 (Courier), /F4 (the Unicode font, if any).
  */
-export function renderEvidencePages(o: { evidence: Evidence; facts: SealFacts; locale: Locale }): {
+export function renderEvidencePages(o: {
+  evidence: Evidence;
+  facts: SealFacts;
+  locale: Locale;
+  fonts: Fonts;
+}): {
   size: [number, number];
   contents: string[];
 } {
   const [pageWidth, pageHeight] = A4;
-  const all = lines(o.evidence, o.facts, o.locale, pageWidth - 2 * MARGIN);
+  const { fonts } = o;
+  const all = lines({ ...o, width: pageWidth - 2 * MARGIN });
   const pages: string[] = [];
   let content = '';
   let y = pageHeight - MARGIN;
@@ -146,7 +160,7 @@ export function renderEvidencePages(o: { evidence: Evidence; facts: SealFacts; l
     y -= advance;
     content += `BT ${FONT_RESOURCE[line.font]} ${num(line.size)} Tf ${line.color ?? '0 0 0'} rg 1 0 0 1 ${num(
       MARGIN + line.indent,
-    )} ${num(y)} Tm ${showText(line.text, line.font)} Tj ET\n`;
+    )} ${num(y)} Tm ${fonts.show(line.text, line.font)} Tj ET\n`;
   }
   flush();
   return { size: A4, contents: pages };

@@ -10,6 +10,7 @@ import {
 } from 'pdf-lib';
 import type { PdfEncryption } from '../core/encryption.js';
 import { type Box, type LoadedPdf, loadPdf, PdfLoadError } from '../core/load.js';
+import { decodeFlateStream } from '../core/xref.js';
 
 export type { PdfEncryption } from '../core/encryption.js';
 
@@ -148,7 +149,38 @@ function hasJavaScript(context: PDFContext, catalog: PDFDict): boolean {
   return false;
 }
 
-function inspectLoaded(pdf: LoadedPdf): PdfInspection {
+const JS_DELIMITERS = new Set([0x20, 0x0a, 0x0d, 0x09, 0x0c, 0x00, 0x28, 0x3c, 0x2f, 0x5b, 0x3e]);
+
+function mentionsJavaScript(data: Uint8Array): boolean {
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.length);
+  if (buffer.indexOf('/JavaScript') >= 0) return true;
+  for (let at = buffer.indexOf('/JS'); at >= 0; at = buffer.indexOf('/JS', at + 3)) {
+    if (JS_DELIMITERS.has(buffer[at + 3] ?? 0x20)) return true;
+  }
+  return false;
+}
+
+/**
+ * The same question without parsing every object (objects were read on demand): the raw bytes and
+ * the decoded object streams are searched for the JavaScript keys.
+ */
+function hasJavaScriptInBytes(pdf: LoadedPdf): boolean {
+  if (mentionsJavaScript(pdf.bytes)) return true;
+  const objectStreams = new Set<number>();
+  for (const entry of pdf.xref.entries.values()) if (entry.type === 2) objectStreams.add(entry.stream);
+  for (const number of objectStreams) {
+    const stream = pdf.context.lookup(PDFRef.of(number));
+    if (!(stream instanceof PDFRawStream)) continue;
+    try {
+      if (mentionsJavaScript(decodeFlateStream(stream))) return true;
+    } catch {
+      // an object stream we cannot decode holds no object a viewer could run either
+    }
+  }
+  return false;
+}
+
+function inspectLoaded(pdf: LoadedPdf, isJavaScriptScanned = true): PdfInspection {
   const pages = pdf.pages.map((page, i): PdfPageInspection => {
     const w = page.cropBox[2] - page.cropBox[0];
     const h = page.cropBox[3] - page.cropBox[1];
@@ -180,13 +212,18 @@ function inspectLoaded(pdf: LoadedPdf): PdfInspection {
     hasForm: fields instanceof PDFArray && fields.size() > 0,
     hasXfa,
     isDynamicXfa: hasXfa && String(needsRendering) === 'true',
-    hasJavaScript: hasJavaScript(pdf.context, pdf.catalog),
+    hasJavaScript: !isJavaScriptScanned
+      ? false
+      : pdf.isLazy
+        ? hasJavaScriptInBytes(pdf)
+        : hasJavaScript(pdf.context, pdf.catalog),
   };
 }
 
-function unreadable(reason: string, encryption: PdfEncryption): PdfInspection {
+function unreadable(reason: string, encryption: PdfEncryption, bytes: Uint8Array): PdfInspection {
+  const header = /%PDF-(\d\.\d)?/.exec(Buffer.from(bytes.subarray(0, 1024)).toString('latin1'));
   return {
-    version: null,
+    version: header ? (header[1] ?? '1.0') : null,
     pageCount: 0,
     pages: [],
     encryption,
@@ -201,9 +238,15 @@ function unreadable(reason: string, encryption: PdfEncryption): PdfInspection {
   };
 }
 
-/** Inspects a loaded PDF (used by the seal, which has parsed the file already). */
-export function inspectLoadedPdf(pdf: LoadedPdf): PdfInspection {
-  return inspectLoaded(pdf);
+/**
+ * Inspects a loaded PDF (used by the seal, which has read the file already). `isJavaScriptScanned`
+ * false skips the one question that needs every object, which sealing does not ask.
+ */
+export function inspectLoadedPdf(
+  pdf: LoadedPdf,
+  options: { isJavaScriptScanned?: boolean } = {},
+): PdfInspection {
+  return inspectLoaded(pdf, options.isJavaScriptScanned ?? true);
 }
 
 /**
@@ -215,11 +258,13 @@ export function inspectLoadedPdf(pdf: LoadedPdf): PdfInspection {
 export async function inspectPdf(pdfBytes: Uint8Array): Promise<PdfInspection> {
   let pdf: LoadedPdf;
   try {
-    pdf = await loadPdf(pdfBytes);
+    // On demand first (fast on long or large files); a full parse when that cannot find the pages.
+    pdf = await loadPdf(pdfBytes, { isLazy: true }).catch(() => loadPdf(pdfBytes));
   } catch (error) {
     return unreadable(
       error instanceof Error ? error.message : String(error),
       error instanceof PdfLoadError ? error.encryption : 'none',
+      pdfBytes,
     );
   }
   return inspectLoaded(pdf);

@@ -142,6 +142,8 @@ export function checkSignerInfo(o: {
   certificates: readonly Uint8Array[];
   /** Hashes the signed content with the named node hash (sha256…). */
   digestOf: (hash: string) => Uint8Array;
+  /** The signed content itself, needed only when there are no signed attributes (the signature is then over the content). */
+  content?: () => Uint8Array;
 }): SignerCheck {
   const si = o.signerInfo;
   const problems: string[] = [];
@@ -165,8 +167,10 @@ export function checkSignerInfo(o: {
       );
     signedBytes = si.signedAttrsDer;
   } else {
-    isDigestMatching = true;
-    signedBytes = new Uint8Array(0);
+    // No signed attributes: the signature itself covers the content, so it is the digest check.
+    isDigestMatching = o.content !== undefined;
+    signedBytes = o.content?.() ?? new Uint8Array(0);
+    if (!o.content) problems.push('a signature without signed attributes cannot be checked here');
   }
   if (!certificate) {
     problems.push('the signer certificate is not in the signature (issuer and serial match no certificate)');
@@ -176,9 +180,8 @@ export function checkSignerInfo(o: {
   try {
     const publicKey = new X509Certificate(certificate).publicKey;
     const signatureHash = nodeHash(si.signatureAlgorithm, si.digestAlgorithm) ?? 'sha256';
-    isSignatureValid = si.signedAttrsDer
-      ? cryptoVerify(signatureHash, signedBytes, publicKey, si.signature)
-      : cryptoVerify(null, contentDigest, publicKey, si.signature);
+    isSignatureValid = cryptoVerify(signatureHash, signedBytes, publicKey, si.signature);
+    if (!si.signedAttrsDer) isDigestMatching = isSignatureValid;
   } catch {
     isSignatureValid = false;
   }

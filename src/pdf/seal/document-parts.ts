@@ -68,9 +68,8 @@ export function appendPages(
     kidsArray.push(ref);
     refs.push(ref);
   }
-  const oldCount = rootDict.lookup(PDFName.of('Count'));
-  const base = oldCount instanceof PDFNumber ? oldCount.asNumber() : edit.pdf.pages.length;
-  rootDict.set(PDFName.of('Count'), PDFNumber.of(base + count));
+  // The pages we found by walking the tree, not the old /Count: some files carry a wrong one.
+  rootDict.set(PDFName.of('Count'), PDFNumber.of(edit.pdf.pages.length + count));
   edit.markChanged(rootRef);
   return refs;
 }

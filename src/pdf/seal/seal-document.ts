@@ -3,6 +3,7 @@ import { type PDFDict, PDFName, type PDFRef } from 'pdf-lib';
 import { AppError } from '../../shared/errors.js';
 import { type Locale, t } from '../../shared/i18n/index.js';
 import { PdfEdit } from '../core/edit.js';
+import { Fonts } from '../core/fonts.js';
 import { type LoadedPdf, loadPdf, PdfLoadError } from '../core/load.js';
 import { pdfDate, pdfTextString } from '../core/text.js';
 import { writeUpdate } from '../core/writer.js';
@@ -30,6 +31,12 @@ export interface SealOptions {
   signingTime: Date;
   /** Bytes reserved for the CMS; computed from the chain when omitted. */
   contentsSize?: number;
+  /**
+   * A TrueType font (e.g. Debian's /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf) for text the
+   * standard fonts cannot show (names in Polish, Czech, Vietnamese, Greek…); a subset is embedded.
+   * Without it such characters print as "?" on the page (evidence.json keeps them exactly).
+   */
+  unicodeFont?: Uint8Array;
 }
 
 export interface SealDocumentInput {
@@ -85,14 +92,21 @@ function signatureDictionary(o: {
 }
 
 async function loadSignable(bytes: Uint8Array, fileName: string): Promise<LoadedPdf> {
+  let pdf: LoadedPdf;
   try {
-    const pdf = await loadPdf(bytes);
-    assertSignable(inspectLoadedPdf(pdf), fileName);
-    return pdf;
+    pdf = await loadPdf(bytes, { isLazy: true });
   } catch (error) {
-    if (error instanceof PdfLoadError) assertSignable(await inspectPdf(bytes), fileName);
-    throw error;
+    if (!(error instanceof PdfLoadError)) throw error;
+    try {
+      // What on-demand reading could not find, a full parse may still recover.
+      pdf = await loadPdf(bytes);
+    } catch (fullError) {
+      if (fullError instanceof PdfLoadError) assertSignable(await inspectPdf(bytes), fileName);
+      throw fullError;
+    }
   }
+  assertSignable(inspectLoadedPdf(pdf, { isJavaScriptScanned: false }), fileName);
+  return pdf;
 }
 
 /**
@@ -105,12 +119,14 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   const fileName = input.fileName ?? 'document.pdf';
   const { seal } = input;
   const pdf = await loadSignable(input.pdfBytes, fileName);
-  const inspection = inspectLoadedPdf(pdf);
+  const inspection = inspectLoadedPdf(pdf, { isJavaScriptScanned: false });
   const kind = inspection.signatures.length > 0 ? 'approval' : 'certification';
   const edit = new PdfEdit(pdf);
   const { context, catalog, catalogRef } = pdf;
 
-  applyStamps({ edit, stamps: input.stamps, locale: seal.locale, fileName });
+  const fonts = await Fonts.load(seal.unicodeFont);
+  if (fonts.hasUnicode) edit.unicodeFontRef = edit.reserve();
+  applyStamps({ edit, stamps: input.stamps, locale: seal.locale, fileName, fonts });
 
   const facts: SealFacts = {
     sealedAt: seal.signingTime,
@@ -118,15 +134,20 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
     isTestKey: seal.key.isTestKey,
     existingSignatures: inspection.signatures.length,
   };
-  const rendered = renderEvidencePages({ evidence: input.evidence, facts, locale: seal.locale });
-  const fonts = context.obj({ F1: edit.font('regular'), F2: edit.font('bold'), F3: edit.font('mono') });
+  const rendered = renderEvidencePages({ evidence: input.evidence, facts, locale: seal.locale, fonts });
+  const fontResources = context.obj({
+    F1: edit.font('regular'),
+    F2: edit.font('bold'),
+    F3: edit.font('mono'),
+    ...(edit.unicodeFontRef ? { F4: edit.unicodeFontRef } : {}),
+  });
   const evidencePages: PDFDict[] = [];
   const evidenceRefs = appendPages(edit, rendered.contents.length, (parent, i) => {
     const page = context.obj({
       Type: 'Page',
       Parent: parent,
       MediaBox: [0, 0, ...rendered.size],
-      Resources: { Font: fonts },
+      Resources: { Font: fontResources },
       Contents: edit.add(edit.stream(rendered.contents[i] ?? '')),
     });
     evidencePages.push(page);
@@ -140,6 +161,8 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
     modifiedAt: seal.signingTime,
   });
 
+  // Every text is laid out by now: the subset holds exactly the glyphs used.
+  if (edit.unicodeFontRef) await fonts.embed(context, edit.unicodeFontRef);
   const signatureRef = edit.reserve();
   const lastPage = evidencePages[evidencePages.length - 1] as PDFDict;
   addSignatureField(edit, {
@@ -150,6 +173,15 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   if (kind === 'certification') {
     catalog.set(PDFName.of('Perms'), context.obj({ DocMDP: signatureRef }));
   }
+  // Declares the ETSI extension (PAdES) to readers, as ETSI EN 319 142-1 asks; other extensions kept.
+  const extensions = edit.lookupDict(catalog.get(PDFName.of('Extensions')));
+  const newExtensions = context.obj({});
+  for (const [name, value] of extensions?.entries() ?? []) newExtensions.set(name, value);
+  newExtensions.set(
+    PDFName.of('ESIC'),
+    context.obj({ Type: 'DeveloperExtensions', BaseVersion: PDFName.of('1.7'), ExtensionLevel: 1 }),
+  );
+  catalog.set(PDFName.of('Extensions'), newExtensions);
   const version = Number(pdf.headerVersion);
   if (!(version >= 1.7)) catalog.set(PDFName.of('Version'), PDFName.of('1.7'));
   edit.markChanged(catalogRef);
@@ -177,10 +209,11 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   if (byteRangeText.length > BYTE_RANGE_SLOT) throw new Error('byte range does not fit its slot');
   output.write(byteRangeText.padEnd(BYTE_RANGE_SLOT, ' '), body + dictionary.byteRangeAt, 'latin1');
 
-  const digest = createHash('sha256')
-    .update(output.subarray(0, contentsStart))
-    .update(output.subarray(contentsEnd))
-    .digest();
+  // One pass over the bytes for both digests: the state after the first range is forked, and
+  // the whole-file hash resumes from it once the signature is in place.
+  const prefixHash = createHash('sha256').update(output.subarray(0, contentsStart));
+  const fileHash = prefixHash.copy();
+  const digest = prefixHash.update(output.subarray(contentsEnd)).digest();
   const cms = await createCadesSignature({
     contentDigest: new Uint8Array(digest),
     key: seal.key,
@@ -207,7 +240,7 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   });
   return {
     pdfBytes: new Uint8Array(output.buffer, output.byteOffset, output.length),
-    sha256: createHash('sha256').update(output).digest('hex'),
+    sha256: fileHash.update(output.subarray(contentsStart)).digest('hex'),
     kind,
     evidencePageCount: evidenceRefs.length,
   };

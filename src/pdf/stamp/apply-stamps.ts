@@ -3,7 +3,9 @@ import { PDFArray, PDFDict, PDFName, type PDFObject, type PDFRawStream, type PDF
 import { AppError } from '../../shared/errors.js';
 import { type Locale, t } from '../../shared/i18n/index.js';
 import type { PdfEdit } from '../core/edit.js';
-import { num, showText, textWidth } from '../core/text.js';
+import type { Fonts } from '../core/fonts.js';
+import { num } from '../core/text.js';
+import { pageOpenSaves } from './content-balance.js';
 import { displayedSize, stampMatrix, type VisualRect } from './geometry.js';
 import { normalisePng } from './png.js';
 
@@ -31,15 +33,16 @@ function formatDate(date: Date, locale: Locale): string {
   return locale === 'fr' ? `${d}/${m}/${y} ${time} UTC` : `${y}-${m}-${d} ${time} UTC`;
 }
 
-/** Caption lines and their font size, shrunk until they fit the stamp's width. */
-function caption(stamp: Stamp, locale: Locale, width: number, height: number) {
-  const lines = [
+/** Caption lines, each with its font, and one font size shrunk until every line fits the width. */
+function caption(stamp: Stamp, o: { locale: Locale; fonts: Fonts; width: number; height: number }) {
+  const texts = [
     stamp.signerName,
-    t(locale, 'pdf.stamp.signedOn', { date: formatDate(stamp.signedAt, locale) }),
+    t(o.locale, 'pdf.stamp.signedOn', { date: formatDate(stamp.signedAt, o.locale) }),
   ];
-  let size = Math.min(9, Math.max(3, height * 0.12));
-  const widest = Math.max(...lines.map((l) => textWidth(l, 1)));
-  if (widest * size > width * 0.96) size = Math.max(2, (width * 0.96) / widest);
+  const lines = texts.map((text) => ({ text, font: o.fonts.choose(text, 'regular') }));
+  let size = Math.min(9, Math.max(3, o.height * 0.12));
+  const widest = Math.max(...lines.map((l) => o.fonts.width(l.text, 1, l.font)));
+  if (widest * size > o.width * 0.96) size = Math.max(2, (o.width * 0.96) / widest);
   return { lines, size };
 }
 
@@ -61,12 +64,19 @@ function imageXObject(edit: PdfEdit, png: Uint8Array): PDFRef {
 }
 
 /** The stamp as a Form XObject drawn upright in [0 0 width height]: image on top, caption below. */
-function stampXObject(edit: PdfEdit, stamp: Stamp, image: PDFRef, locale: Locale): PDFRef {
+function stampXObject(o: {
+  edit: PdfEdit;
+  stamp: Stamp;
+  image: PDFRef;
+  locale: Locale;
+  fonts: Fonts;
+}): PDFRef {
+  const { edit, stamp, fonts } = o;
   const { width, height } = stamp.rect;
-  const { lines, size } = caption(stamp, locale, width, height);
+  const { lines, size } = caption(stamp, { locale: o.locale, fonts, width, height });
   const leading = size * 1.2;
   const band = Math.min(height * 0.5, lines.length * leading + size * 0.3);
-  const imageObject = edit.pdf.context.lookup(image) as PDFRawStream;
+  const imageObject = edit.pdf.context.lookup(o.image) as PDFRawStream;
   const pxWidth = Number(imageObject.dict.lookup(PDFName.of('Width'))?.toString() ?? 1);
   const pxHeight = Number(imageObject.dict.lookup(PDFName.of('Height'))?.toString() ?? 1);
   const areaHeight = height - band;
@@ -74,20 +84,25 @@ function stampXObject(edit: PdfEdit, stamp: Stamp, image: PDFRef, locale: Locale
   const drawW = pxWidth * scale;
   const drawH = pxHeight * scale;
   let content = `q ${num(drawW)} 0 0 ${num(drawH)} ${num((width - drawW) / 2)} ${num(band + (areaHeight - drawH) / 2)} cm /Im Do Q\n`;
-  content += `BT /F ${num(size)} Tf 0.1 0.1 0.35 rg\n`;
+  content += 'BT 0.1 0.1 0.35 rg\n';
   lines.forEach((line, i) => {
-    const x = Math.max(0, (width - textWidth(line, size)) / 2);
+    const x = Math.max(0, (width - fonts.width(line.text, size, line.font)) / 2);
     const y = band - (i + 1) * leading + leading * 0.25;
-    content += `1 0 0 1 ${num(x)} ${num(Math.max(0, y))} Tm ${showText(line)} Tj\n`;
+    const resource = line.font === 'unicode' ? '/U' : '/F';
+    content += `${resource} ${num(size)} Tf 1 0 0 1 ${num(x)} ${num(Math.max(0, y))} Tm ${fonts.show(line.text, line.font)} Tj\n`;
   });
   content += 'ET\n';
   const context = edit.pdf.context;
+  const unicodeRef = edit.unicodeFontRef;
   return edit.add(
     edit.stream(content, {
       Type: 'XObject',
       Subtype: 'Form',
       BBox: context.obj([0, 0, width, height]),
-      Resources: context.obj({ XObject: { Im: image }, Font: { F: edit.font('regular') } }),
+      Resources: context.obj({
+        XObject: { Im: o.image },
+        Font: { F: edit.font('regular'), ...(unicodeRef ? { U: unicodeRef } : {}) },
+      }),
     }),
   );
 }
@@ -107,7 +122,13 @@ function contentRefs(edit: PdfEdit, page: PDFDict): PDFObject[] {
  * Form XObjects. Resources are copied onto the page (they may be inherited or shared), never edited
  * in place.
  */
-export function applyStamps(o: { edit: PdfEdit; stamps: Stamp[]; locale: Locale; fileName: string }): void {
+export function applyStamps(o: {
+  edit: PdfEdit;
+  stamps: Stamp[];
+  locale: Locale;
+  fileName: string;
+  fonts: Fonts;
+}): void {
   const { edit } = o;
   const context = edit.pdf.context;
   const byPage = new Map<number, Stamp[]>();
@@ -147,11 +168,13 @@ export function applyStamps(o: { edit: PdfEdit; stamps: Stamp[]; locale: Locale;
     const page = edit.pdf.pages[pageNumber - 1];
     if (!page) continue;
     const resources = PDFDict.withContext(context);
-    for (const [key, value] of page.resources?.entries() ?? []) resources.set(key, value);
+    const inherited = edit.lookupDict(page.resources);
+    for (const [key, value] of inherited?.entries() ?? []) resources.set(key, value);
     const xobjects = PDFDict.withContext(context);
-    const existing = edit.lookupDict(page.resources?.get(PDFName.of('XObject')));
+    const existing = edit.lookupDict(inherited?.get(PDFName.of('XObject')));
     for (const [key, value] of existing?.entries() ?? []) xobjects.set(key, value);
-    let draw = '\nQ\n';
+    const existingContent = contentRefs(edit, page.dict);
+    let draw = `\n${'Q\n'.repeat(1 + pageOpenSaves(context, existingContent))}`;
     for (const stamp of stamps) {
       const digest = createHash('sha256').update(stamp.imagePng).digest('hex');
       const image = images.get(digest) ?? imageXObject(edit, stamp.imagePng);
@@ -159,12 +182,12 @@ export function applyStamps(o: { edit: PdfEdit; stamps: Stamp[]; locale: Locale;
       let name: PDFName;
       do name = PDFName.of(`ParapheStamp${++counter}`);
       while (xobjects.has(name));
-      xobjects.set(name, stampXObject(edit, stamp, image, o.locale));
+      xobjects.set(name, stampXObject({ edit, stamp, image, locale: o.locale, fonts: o.fonts }));
       draw += `q ${stampMatrix(page, stamp.rect).map(num).join(' ')} cm ${name.toString()} Do Q\n`;
     }
     resources.set(PDFName.of('XObject'), xobjects);
     const close = edit.add(edit.stream(draw));
-    page.dict.set(PDFName.of('Contents'), context.obj([open, ...contentRefs(edit, page.dict), close]));
+    page.dict.set(PDFName.of('Contents'), context.obj([open, ...existingContent, close]));
     page.dict.set(PDFName.of('Resources'), resources);
     edit.markChanged(page.ref);
   }

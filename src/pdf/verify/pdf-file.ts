@@ -73,11 +73,12 @@ function decodePredictor(data: Buffer, params: PdfDict | undefined): Buffer {
 /** A parsed PDF file with every revision's cross-reference table. */
 export class PdfFile {
   readonly revisions: Revision[] = [];
-  private readonly sectionCache = new Map<number, { entries: Map<number, XrefEntry>; trailer: PdfDict }>();
+  private readonly sectionCache = new Map<string, { entries: Map<number, XrefEntry>; trailer: PdfDict }>();
   private readonly objectCache = new Map<string, PdfValue>();
 
   constructor(readonly bytes: Uint8Array) {
-    if (Buffer.from(bytes.subarray(0, 1024)).indexOf('%PDF-') < 0) throw new PdfSyntaxError('no %PDF header');
+    const headerAt = Buffer.from(bytes.subarray(0, 1024)).indexOf('%PDF-');
+    if (headerAt < 0) throw new PdfSyntaxError('no %PDF header');
     const eofs = findAll(bytes, '%%EOF');
     const startxrefs = findAll(bytes, 'startxref');
     for (const eofAt of eofs) {
@@ -88,11 +89,15 @@ export class PdfFile {
       let end = eofAt + 5;
       if (bytes[end] === 0x0d) end++;
       if (bytes[end] === 0x0a) end++;
-      try {
-        const { xref, trailer } = this.loadChain(offset);
-        this.revisions.push({ end, eofAt, xref, trailer });
-      } catch {
-        // A startxref that points nowhere (linearisation hints, damage): not a usable revision.
+      // Bytes before the header shift every offset for readers that count from %PDF-: try both.
+      for (const base of headerAt > 0 ? [0, headerAt] : [0]) {
+        try {
+          const { xref, trailer } = this.loadChain(offset, base);
+          this.revisions.push({ end, eofAt, xref, trailer });
+          break;
+        } catch {
+          // A startxref that points nowhere (linearisation hints, damage): not a usable revision.
+        }
       }
     }
     if (this.revisions.length === 0) throw new PdfSyntaxError('no readable cross-reference table');
@@ -102,29 +107,37 @@ export class PdfFile {
     return this.revisions[this.revisions.length - 1] as Revision;
   }
 
-  private loadChain(offset: number): { xref: Map<number, XrefEntry>; trailer: PdfDict } {
+  private loadChain(offset: number, base: number): { xref: Map<number, XrefEntry>; trailer: PdfDict } {
     const xref = new Map<number, XrefEntry>();
     let trailer: PdfDict | undefined;
     const seen = new Set<number>();
-    const queue = [offset];
+    const queue = [offset + base];
     while (queue.length > 0) {
       const at = queue.shift() as number;
       if (seen.has(at) || seen.size > 500) continue;
       seen.add(at);
-      const section = this.loadSection(at);
+      let section: { entries: Map<number, XrefEntry>; trailer: PdfDict };
+      try {
+        section = this.loadSection(at, base);
+      } catch (error) {
+        // The newest section must read; an older one that is damaged (a repaired file keeps a
+        // /Prev to it) only loses entries the newer sections already redefine.
+        if (trailer === undefined) throw error;
+        continue;
+      }
       trailer ??= section.trailer;
       for (const [num, entry] of section.entries) if (!xref.has(num)) xref.set(num, entry);
       const stm = section.trailer.get('XRefStm');
-      if (typeof stm === 'number') queue.unshift(stm);
+      if (typeof stm === 'number') queue.unshift(stm + base);
       const prev = section.trailer.get('Prev');
-      if (typeof prev === 'number') queue.push(prev);
+      if (typeof prev === 'number') queue.push(prev + base);
     }
     if (!trailer) throw new PdfSyntaxError('no trailer');
     return { xref, trailer };
   }
 
-  private loadSection(offset: number): { entries: Map<number, XrefEntry>; trailer: PdfDict } {
-    const cached = this.sectionCache.get(offset);
+  private loadSection(offset: number, base: number): { entries: Map<number, XrefEntry>; trailer: PdfDict } {
+    const cached = this.sectionCache.get(`${offset}:${base}`);
     if (cached) return cached;
     const lexer = new Lexer(this.bytes, offset);
     const entries = new Map<number, XrefEntry>();
@@ -143,7 +156,10 @@ export class PdfFile {
           const gen = Number(lexer.readWord());
           const type = lexer.readWord();
           if (!entries.has(start + i))
-            entries.set(start + i, type === 'n' ? { kind: 'offset', offset: off, gen } : { kind: 'free' });
+            entries.set(
+              start + i,
+              type === 'n' ? { kind: 'offset', offset: off + base, gen } : { kind: 'free' },
+            );
         }
       }
       const t = lexer.readValue();
@@ -174,7 +190,7 @@ export class PdfFile {
           entries.set(
             start + i,
             type === 1
-              ? { kind: 'offset', offset: a, gen: b }
+              ? { kind: 'offset', offset: a + base, gen: b }
               : type === 2
                 ? { kind: 'compressed', stream: a, index: b }
                 : { kind: 'free' },
@@ -184,7 +200,7 @@ export class PdfFile {
       trailer = obj.dict;
     }
     const section = { entries, trailer };
-    this.sectionCache.set(offset, section);
+    this.sectionCache.set(`${offset}:${base}`, section);
     return section;
   }
 

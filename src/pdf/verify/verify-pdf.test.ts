@@ -100,6 +100,16 @@ describe('verifyPdf on the reference files', () => {
     assert.equal(report.signatures[0]?.trust.isTrusted, false);
   });
 
+  it('checks a signature made without signed attributes (signature over the content itself)', async () => {
+    const file = path.resolve('../shared/corpus/pdf/pyhanko/sig-no-signed-attrs.pdf');
+    const [sig] = (await verifyPdf(readFileSync(file), { trustRoots: [] })).signatures;
+    assert.deepEqual(sig?.integrity, {
+      isByteRangeValid: true,
+      isDigestMatching: true,
+      isSignatureValid: true,
+    });
+  });
+
   it('refuses bytes that are not a PDF', async () => {
     await assert.rejects(verifyPdf(new TextEncoder().encode('hello'), { trustRoots: [root] }), (e) =>
       isAppError(e, 'PDF_VERIFY_UNREADABLE'),

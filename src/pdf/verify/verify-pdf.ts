@@ -252,7 +252,12 @@ async function verifyOne(o: {
       if (!si) throw new Error('no SignerInfo');
       if (sd.signerInfos.length > 1)
         warnings.push('the CMS holds more than one SignerInfo; only the first is checked');
-      const check = checkSignerInfo({ signerInfo: si, certificates: sd.certificates, digestOf });
+      const check = checkSignerInfo({
+        signerInfo: si,
+        certificates: sd.certificates,
+        digestOf,
+        content: () => Buffer.concat(ranges),
+      });
       isDigestMatching = check.isDigestMatching;
       isSignatureValid = check.isSignatureValid;
       problems.push(...check.problems);

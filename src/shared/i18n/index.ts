@@ -2,6 +2,7 @@ import { defaultLocale, type Locale, locales } from './define.js';
 import { commonMessages } from './messages/common.js';
 import { envelopesMessages } from './messages/envelopes.js';
 import { keysMessages } from './messages/keys.js';
+import { mailMessages } from './messages/mail.js';
 import { pdfMessages } from './messages/pdf.js';
 import { signingMessages } from './messages/signing.js';
 import { smsMessages } from './messages/sms.js';
@@ -14,10 +15,11 @@ export { defaultLocale, defineMessages, type Locale, locales } from './define.js
  */
 const catalogues = [
   commonMessages,
-  pdfMessages,
-  envelopesMessages,
-  smsMessages,
   keysMessages,
+  pdfMessages,
+  smsMessages,
+  envelopesMessages,
+  mailMessages,
   signingMessages,
 ] as const;
 

@@ -40,7 +40,13 @@ describe('ovhSmsSender against a loopback OVHcloud API', () => {
   it('posts the job with the documented headers and signature, and returns the job id', async () => {
     gateway.answer({
       status: 200,
-      body: { totalCreditsRemoved: 1, invalidReceivers: [], ids: [123456789], validReceivers: ['+33612345678'], tag: '' },
+      body: {
+        totalCreditsRemoved: 1,
+        invalidReceivers: [],
+        ids: [123456789],
+        validReceivers: ['+33612345678'],
+        tag: '',
+      },
     });
     const before = gateway.requests.length;
     const result = await sender().send(sms);
@@ -72,6 +78,18 @@ describe('ovhSmsSender against a loopback OVHcloud API', () => {
     assert.equal(body.sender, 'Paraphe');
     assert.equal(body.noStopClause, true);
     assert.equal(body.senderForResponse, false);
+    assert.equal(body.validityPeriod, undefined);
+  });
+
+  it('asks the network to stop trying once the code has expired', async () => {
+    gateway.answer({
+      status: 200,
+      body: { totalCreditsRemoved: 1, invalidReceivers: [], ids: [7], validReceivers: [] },
+    });
+    const before = gateway.requests.length;
+    await sender().send({ ...sms, validUntil: new Date(clock.now().getTime() + 9.5 * 60_000) });
+    const body = JSON.parse(gateway.requests[before]?.body ?? '{}') as Record<string, unknown>;
+    assert.equal(body.validityPeriod, 10);
   });
 
   it('reports a receiver the API lists as invalid as a number refusal', async () => {
@@ -91,7 +109,10 @@ describe('ovhSmsSender against a loopback OVHcloud API', () => {
   });
 
   it('reports a refused signature or ungranted call as an authentication failure', async () => {
-    gateway.answer({ status: 403, body: { errorCode: 'INVALID_SIGNATURE', httpCode: '400 Bad Request', message: 'Invalid signature' } });
+    gateway.answer({
+      status: 403,
+      body: { errorCode: 'INVALID_SIGNATURE', httpCode: '400 Bad Request', message: 'Invalid signature' },
+    });
     const error = await sendError(sender().send(sms));
     assert.equal(error.code, 'SMS_PROVIDER_FAILED');
     assert.equal(error.details.reason, 'auth');

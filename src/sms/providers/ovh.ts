@@ -33,6 +33,10 @@ export function ovhSignature(options: {
   return `$1$${createHash('sha1').update(text, 'utf8').digest('hex')}`;
 }
 
+function validityMinutes(validUntil: Date, now: Date): number {
+  return Math.max(1, Math.ceil((validUntil.getTime() - now.getTime()) / 60_000));
+}
+
 function classify(status: number, message: string): SmsFailureReason {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'unavailable';
@@ -80,6 +84,7 @@ export function ovhSmsSender(settings: OvhSettings & { timeoutMs: number; clock:
   return {
     name: 'ovh',
     async send(sms: OutgoingSms) {
+      const timestamp = await apiTimestamp();
       const body = JSON.stringify({
         charset: 'UTF-8',
         class: 'phoneDisplay',
@@ -91,9 +96,8 @@ export function ovhSmsSender(settings: OvhSettings & { timeoutMs: number; clock:
         sender: sms.senderId,
         senderForResponse: false,
         // Minutes the network keeps trying to deliver: no point after the code expired.
-        validityPeriod: 10,
+        ...(sms.validUntil ? { validityPeriod: validityMinutes(sms.validUntil, settings.clock.now()) } : {}),
       });
-      const timestamp = await apiTimestamp();
       const { status, text } = await callProvider('ovh', url, {
         method: 'POST',
         headers: {
@@ -118,7 +122,12 @@ export function ovhSmsSender(settings: OvhSettings & { timeoutMs: number; clock:
       if (status === 200) {
         const job = OvhJobSchema.safeParse(json);
         if (!job.success) {
-          throw smsProviderError({ provider: 'ovh', reason: 'unavailable', message: 'unexpected answer', httpStatus: 200 });
+          throw smsProviderError({
+            provider: 'ovh',
+            reason: 'unavailable',
+            message: 'unexpected answer',
+            httpStatus: 200,
+          });
         }
         const id = job.data.ids[0];
         if (job.data.invalidReceivers.length > 0 || id === undefined) {

@@ -94,7 +94,10 @@ describe('twilioSmsSender against a loopback Twilio', () => {
   });
 
   it('reports a landline (21614) as a number refusal', async () => {
-    gateway.answer({ status: 400, body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 } });
+    gateway.answer({
+      status: 400,
+      body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 },
+    });
     assert.equal((await sendError(sender().send(sms))).code, 'SMS_NUMBER_REJECTED');
   });
 

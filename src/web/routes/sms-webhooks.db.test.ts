@@ -83,7 +83,11 @@ describe('POST /webhooks/sms/twilio', () => {
   });
 
   it('refuses a receipt with a wrong or missing signature, changing nothing', async () => {
-    const params = { MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'failed', ErrorCode: '30003' };
+    const params = {
+      MessageSid: 'SM0123456789abcdef0123456789abcdef',
+      MessageStatus: 'failed',
+      ErrorCode: '30003',
+    };
     const forged = twilioSignature({ authToken: 'guessed', url: callbackUrl, params });
     assert.equal((await post(params, forged)).statusCode, 403);
     assert.equal((await post(params, undefined)).statusCode, 403);

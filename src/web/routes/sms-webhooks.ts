@@ -14,7 +14,8 @@ export function registerSmsWebhookRoutes(app: FastifyInstance, sms: SmsDeps): vo
       const params: Record<string, string | string[]> = {};
       for (const [name, value] of new URLSearchParams(String(body))) {
         const existing = params[name];
-        params[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+        params[name] =
+          existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
       }
       done(null, params);
     });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { MailAddress } from '../../../envelopes/index.js';
@@ -23,7 +22,6 @@ export interface MessageFacts {
   cc: MailAddress[];
   locale: Locale;
   files: AttachedFile[];
-  rawSha256: string;
 }
 
 /** `%PDF-` within the first 1024 bytes, as PDF readers accept it, whatever the declared type. */
@@ -36,7 +34,11 @@ function addresses(root: MimeEntity, name: string): MailAddress[] {
   const out: MailAddress[] = [];
   for (const field of root.headers.filter((h) => h.name === name)) {
     for (const entry of addressparser(field.value, { flatten: true })) {
-      if (entry.address) out.push({ address: entry.address.toLowerCase(), name: entry.name ? libmime.decodeWords(entry.name) : null });
+      if (entry.address)
+        out.push({
+          address: entry.address.toLowerCase(),
+          name: entry.name ? libmime.decodeWords(entry.name) : null,
+        });
     }
   }
   return out;
@@ -46,7 +48,12 @@ function fileNameOf(leaf: MimeEntity, index: number, isPdf: boolean): string {
   const declared = leaf.dispositionParams.filename ?? leaf.params.name;
   const decoded = declared ? libmime.decodeWords(declared) : '';
   // Keep the last path segment only, and no control characters: it is shown in mails and pages.
-  const clean = (decoded.split(/[\\/]/).pop() ?? '').replace(/[\x00-\x1f\x7f]/g, '').trim().slice(0, 200);
+  const lastSegment = decoded.split(/[\\/]/).pop() ?? '';
+  const clean = [...lastSegment]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f)
+    .join('')
+    .trim()
+    .slice(0, 200);
   if (clean) return clean;
   return isPdf ? `document-${index}.pdf` : `attachment-${index}`;
 }
@@ -70,7 +77,9 @@ export function analyseMessage(raw: Uint8Array): MessageFacts {
   let index = 0;
   for (const leaf of leavesOf(root)) {
     const isDeclaredFile =
-      leaf.disposition === 'attachment' || leaf.dispositionParams.filename !== undefined || leaf.params.name !== undefined;
+      leaf.disposition === 'attachment' ||
+      leaf.dispositionParams.filename !== undefined ||
+      leaf.params.name !== undefined;
     if (leaf.contentType.startsWith('multipart/')) continue;
     const bytes = leaf.bodyStart > leaf.headerEnd ? decodeBody(raw, leaf) : null;
     if (!bytes) continue;
@@ -89,6 +98,5 @@ export function analyseMessage(raw: Uint8Array): MessageFacts {
     cc: addresses(root, 'cc'),
     locale: localeOf(root),
     files,
-    rawSha256: createHash('sha256').update(raw).digest('hex'),
   };
 }

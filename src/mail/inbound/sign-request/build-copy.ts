@@ -48,6 +48,9 @@ export function signerBlock(input: {
 }
 
 /** A signer's copy (block on top) or, with no block, a non-signer's copy (marker removed only). */
-export function buildCopy(raw: Uint8Array, input: { marker: string; block: LinkBlock | null }): RewriteResult {
+export function buildCopy(
+  raw: Uint8Array,
+  input: { marker: string; block: LinkBlock | null },
+): RewriteResult {
   return rewriteMessage(raw, input);
 }

@@ -26,7 +26,12 @@ export async function buildRefusalReply(input: {
 }): Promise<Uint8Array> {
   const { locale } = input;
   const subject = input.subject || t(locale, 'envelopes.refusal.noSubject');
-  const lines = input.problems.map((p) => t(locale, `error.${p.code}`, p.params));
+  const numbers = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  const format = (params: SignRequestProblem['params']) =>
+    Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? numbers.format(v) : v]),
+    );
+  const lines = input.problems.map((p) => t(locale, `error.${p.code}`, format(p.params)));
   const intro = t(locale, 'envelopes.refusal.intro', { subject });
   const outro = t(locale, 'envelopes.refusal.outro', { marker: input.marker });
   const signature = t(locale, 'envelopes.refusal.signature');

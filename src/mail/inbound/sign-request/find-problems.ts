@@ -1,5 +1,6 @@
 import { assertSignable, type PdfInspection } from '../../../pdf/index.js';
 import { isAppError } from '../../../shared/errors.js';
+import { hasMessage } from '../../../shared/i18n/index.js';
 import type { AttachedFile } from './analyse-message.js';
 import type { SignRequestProblem } from './build-refusal-reply.js';
 
@@ -24,7 +25,10 @@ export async function findProblems(input: {
   const problems: SignRequestProblem[] = [];
   if (input.signerCount === 0) problems.push({ code: 'SIGN_REQUEST_NO_SIGNER', params: {} });
   if (input.signerCount > input.maxSigners) {
-    problems.push({ code: 'SIGN_REQUEST_TOO_MANY_SIGNERS', params: { count: input.signerCount, max: input.maxSigners } });
+    problems.push({
+      code: 'SIGN_REQUEST_TOO_MANY_SIGNERS',
+      params: { count: input.signerCount, max: input.maxSigners },
+    });
   }
   const documents: CheckedDocument[] = [];
   if (!input.files.some((f) => f.isPdf)) problems.push({ code: 'SIGN_REQUEST_NO_PDF', params: {} });
@@ -32,7 +36,11 @@ export async function findProblems(input: {
     if (file.bytes.length > input.maxAttachmentBytes) {
       problems.push({
         code: 'SIGN_REQUEST_ATTACHMENT_TOO_LARGE',
-        params: { fileName: file.fileName, sizeMb: mb(file.bytes.length), maxMb: mb(input.maxAttachmentBytes) },
+        params: {
+          fileName: file.fileName,
+          sizeMb: mb(file.bytes.length),
+          maxMb: mb(input.maxAttachmentBytes),
+        },
       });
       continue;
     }
@@ -45,7 +53,8 @@ export async function findProblems(input: {
       // Our own faults (unavailable, internal) go up: the MTA retries. A parser that throws on a
       // file means the sender's file is unreadable.
       if (isAppError(error) && error.kind !== 'invalid') throw error;
-      const code = isAppError(error) ? error.code : 'PDF_DAMAGED';
+      // Only codes the sender can read a sentence for; anything else reads as "damaged".
+      const code = isAppError(error) && hasMessage(`error.${error.code}`) ? error.code : 'PDF_DAMAGED';
       problems.push({ code, params: { fileName: file.fileName } });
       continue;
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { recordAuditEvent } from '../../../audit/index.js';
 import type { BlobRef } from '../../../blobs/index.js';
 import type { Queryable } from '../../../db/index.js';
@@ -8,8 +9,8 @@ import {
   getEnvelope,
   issueSignerLink,
 } from '../../../envelopes/index.js';
-import { enqueueOutgoingMail } from '../../outbound/index.js';
 import type { DsnParams } from '../../outbound/index.js';
+import { enqueueOutgoingMail } from '../../outbound/index.js';
 import { analyseMessage, type MessageFacts } from './analyse-message.js';
 import { buildCopy, signerBlock } from './build-copy.js';
 import { buildRefusalReply, type SignRequestProblem } from './build-refusal-reply.js';
@@ -18,10 +19,14 @@ import { stripMarker } from './mime/subject.js';
 import type { SignRequestDeps, SignRequestInput, SignRequestOutcome } from './types.js';
 
 /** Same message again (retry, or Postfix's split of > 50 recipients) = same key. */
-export function dedupeKeyOf(facts: MessageFacts, queueId: string | undefined): string {
+export function dedupeKeyOf(
+  facts: MessageFacts,
+  input: { raw: Uint8Array; queueId?: string | undefined },
+): string {
   if (facts.messageId) return `message-id:${facts.messageId}`;
-  if (queueId) return `queue-id:${queueId}`;
-  return `sha256:${facts.rawSha256}`;
+  if (input.queueId) return `queue-id:${input.queueId}`;
+  // Hashing megabytes costs time: only when nothing else identifies the message.
+  return `sha256:${createHash('sha256').update(input.raw).digest('hex')}`;
 }
 
 /** DSN parameters that concern one recipient of a multi-recipient transaction. */
@@ -47,15 +52,20 @@ function dsnFor(dsn: DsnParams | undefined, recipient: string): DsnParams | unde
  * so the caller may answer 250 as soon as it resolves. A sender's mistake creates nothing and
  * queues one explanatory reply instead. Throws only for our own faults (the caller answers 451).
  */
-export async function handleSignRequest(deps: SignRequestDeps, input: SignRequestInput): Promise<SignRequestOutcome> {
+export async function handleSignRequest(
+  deps: SignRequestDeps,
+  input: SignRequestInput,
+): Promise<SignRequestOutcome> {
   const { config } = deps;
   const facts = analyseMessage(input.raw);
-  const dedupeKey = dedupeKeyOf(facts, input.queueId);
+  const dedupeKey = dedupeKeyOf(facts, input);
   const recipients = [...new Set(input.recipients.map((r) => r.trim().toLowerCase()))];
 
   const existing = await findEnvelopeByDedupeKey(deps.db, { mailboxId: input.sender.mailboxId, dedupeKey });
   if (existing) {
-    await deps.db.transaction((tx) => sendCopies(tx, deps, { envelopeId: existing, facts, input, recipients }));
+    await deps.db.transaction((tx) =>
+      sendCopies(tx, deps, { envelopeId: existing, facts, input, recipients }),
+    );
     return { outcome: 'duplicate', envelopeId: existing };
   }
   const earlierRefusal = await findRefusal(deps.db, input.sender.mailboxId, dedupeKey);
@@ -67,6 +77,9 @@ export async function handleSignRequest(deps: SignRequestDeps, input: SignReques
     senderAddress: input.sender.address,
     envelopeRecipients: recipients,
   });
+  // The evidence blob is written while the PDFs are inspected (I/O beside CPU).
+  const rawPut = deps.blobs.put(input.raw);
+  rawPut.catch(() => {});
   const { problems, documents } = await findProblems({
     files: facts.files,
     signerCount: choice.requestedCount,
@@ -74,13 +87,15 @@ export async function handleSignRequest(deps: SignRequestDeps, input: SignReques
     maxAttachmentBytes: config.maxAttachmentBytes,
     inspectPdf: deps.inspectPdf,
   });
-  const rawRef = await deps.blobs.put(input.raw);
-  if (problems.length > 0) return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
+  const rawRef = await rawPut;
+  if (problems.length > 0)
+    return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
 
   // Content-addressed blobs: writing them before the transaction is safe (a rollback leaves an
   // unreferenced blob, never a row without its bytes).
-  const stored: { doc: CheckedDocument; ref: BlobRef }[] = [];
-  for (const doc of documents) stored.push({ doc, ref: await deps.blobs.put(doc.file.bytes) });
+  const stored: { doc: CheckedDocument; ref: BlobRef }[] = await Promise.all(
+    documents.map(async (doc) => ({ doc, ref: await deps.blobs.put(doc.file.bytes) })),
+  );
   const expiresAt = new Date(input.receivedAt.getTime() + config.expiryDays * 86_400_000);
 
   return deps.db.transaction(async (tx) => {
@@ -128,6 +143,7 @@ async function sendCopies(
   const { envelope, documents, signers } = await getEnvelope(tx, ctx.envelopeId);
   const now = deps.clock.now();
   const queued: string[] = [];
+  const pending: (() => Promise<void>)[] = [];
   const senderLabel =
     ctx.facts.from?.name && ctx.facts.from.address === envelope.senderAddress
       ? `${ctx.facts.from.name} (${envelope.senderAddress})`
@@ -158,21 +174,28 @@ async function sendCopies(
       });
     }
     const copy = buildCopy(ctx.input.raw, { marker: deps.config.marker, block });
-    const outboxId = await enqueueOutgoingMail(tx, deps, {
-      from: ctx.input.mailFrom,
-      to: [recipient],
-      raw: copy.raw,
-      dsn: dsnFor(ctx.input.dsn, recipient),
-      purpose: signer ? 'signer.copy' : 'recipient.copy',
-      envelopeId: envelope.id,
+    pending.push(async () => {
+      const outboxId = await enqueueOutgoingMail(tx, deps, {
+        from: ctx.input.mailFrom,
+        to: [recipient],
+        raw: copy.raw,
+        dsn: dsnFor(ctx.input.dsn, recipient),
+        purpose: signer ? 'signer.copy' : 'recipient.copy',
+        envelopeId: envelope.id,
+      });
+      await tx.query(
+        'UPDATE envelope_recipients SET outbox_id = $3 WHERE envelope_id = $1 AND address = $2',
+        [envelope.id, recipient, outboxId],
+      );
     });
-    await tx.query('UPDATE envelope_recipients SET outbox_id = $3 WHERE envelope_id = $1 AND address = $2', [
-      envelope.id,
-      recipient,
-      outboxId,
-    ]);
     queued.push(`${recipient}:${copy.mode}`);
   }
+  // The copies' blobs (megabytes each, fsynced) are written side by side; the statements queue on
+  // the transaction's connection. Every attempt settles before a failure is thrown, so nothing
+  // runs on a transaction that is being rolled back.
+  const settled = await Promise.allSettled(pending.map((enqueue) => enqueue()));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   if (queued.length > 0) {
     await recordAuditEvent(tx, deps, {
       type: 'envelope.copies_queued',
@@ -193,7 +216,13 @@ async function findRefusal(db: Queryable, mailboxId: string, dedupeKey: string):
 
 async function refuse(
   deps: SignRequestDeps,
-  ctx: { facts: MessageFacts; input: SignRequestInput; dedupeKey: string; problems: SignRequestProblem[]; rawSha256: string },
+  ctx: {
+    facts: MessageFacts;
+    input: SignRequestInput;
+    dedupeKey: string;
+    problems: SignRequestProblem[];
+    rawSha256: string;
+  },
 ): Promise<SignRequestOutcome> {
   const codes = [...new Set(ctx.problems.map((p) => p.code))];
   const reply = await buildRefusalReply({
@@ -226,7 +255,12 @@ async function refuse(
     await recordAuditEvent(tx, deps, {
       type: 'sign_request.refused',
       actor: 'sender',
-      data: { sender: ctx.input.sender.address, messageId: ctx.facts.messageId, queueId: ctx.input.queueId ?? null, problems: ctx.problems },
+      data: {
+        sender: ctx.input.sender.address,
+        messageId: ctx.facts.messageId,
+        queueId: ctx.input.queueId ?? null,
+        problems: ctx.problems,
+      },
     });
   });
   return { outcome: 'refused', problems: codes };

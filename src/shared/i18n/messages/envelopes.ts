@@ -20,7 +20,8 @@ export const envelopesMessages = defineMessages({
       'Corrigez ces points, puis envoyez à nouveau votre message avec {marker} dans l’objet. Votre message d’origine est joint à cette réponse.',
     'envelopes.refusal.signature': 'Paraphe, service de signature par e-mail',
     'error.ENVELOPE_NOT_FOUND': 'Cette demande de signature est introuvable.',
-    'error.ENVELOPE_STATE_CONFLICT': 'Cette demande de signature a changé d’état entre-temps. Rechargez la page.',
+    'error.ENVELOPE_STATE_CONFLICT':
+      'Cette demande de signature a changé d’état entre-temps. Rechargez la page.',
     'error.SIGNER_NOT_CURRENT': 'Ce n’est pas (ou plus) votre tour de signer.',
     'error.SIGN_REQUEST_NO_PDF':
       'Aucun PDF n’est joint au message : joignez le ou les documents à signer au format PDF.',
@@ -35,7 +36,8 @@ export const envelopesMessages = defineMessages({
     'envelopes.block.heading': '{sender} asks you to sign: {documents}',
     'envelopes.block.placeOnly': 'You are the only signer.',
     'envelopes.block.placeFirst': 'You will sign first ({total} signers).',
-    'envelopes.block.placeAfter': 'You will sign {ordinal}, after {previous}. We will email you when it is your turn.',
+    'envelopes.block.placeAfter':
+      'You will sign {ordinal}, after {previous}. We will email you when it is your turn.',
     'envelopes.block.linkLabel': 'Sign',
     'envelopes.block.linkLine': 'To sign: {url}',
     'envelopes.list.and': 'and',
@@ -50,7 +52,8 @@ export const envelopesMessages = defineMessages({
     'error.ENVELOPE_NOT_FOUND': 'This signature request cannot be found.',
     'error.ENVELOPE_STATE_CONFLICT': 'This signature request changed in the meantime. Reload the page.',
     'error.SIGNER_NOT_CURRENT': 'It is not (or no longer) your turn to sign.',
-    'error.SIGN_REQUEST_NO_PDF': 'No PDF is attached to the message: attach the document(s) to sign as PDF files.',
+    'error.SIGN_REQUEST_NO_PDF':
+      'No PDF is attached to the message: attach the document(s) to sign as PDF files.',
     'error.SIGN_REQUEST_NO_SIGNER':
       'No signer: put the people who must sign as recipients (To or Cc), other than yourself.',
     'error.SIGN_REQUEST_TOO_MANY_SIGNERS':

@@ -6,20 +6,22 @@ import { defineMessages } from '../define.js';
  */
 export const smsMessages = defineMessages({
   fr: {
-    'sms.code.text': '{code} est votre code de signature {operator}. Valable {minutes} minutes. Ne le communiquez à personne.',
+    'sms.code.text':
+      '{code} est votre code de signature {operator}. Valable {minutes} minutes. Ne le communiquez à personne.',
     'sms.test.text': 'Message de test {operator} : la passerelle SMS fonctionne.',
     'sms.code.sent': 'Code envoyé au {phone}. Il est valable {minutes} minutes.',
     'sms.code.pending':
       "L'envoi du SMS au {phone} prend plus de temps que prévu : nous réessayons automatiquement. Vous pourrez demander un nouveau code dans {seconds} s.",
     'error.PHONE_INVALID': "Ce numéro de téléphone n'est pas valide. Vérifiez-le (exemple : 06 12 34 56 78).",
-    'error.PHONE_SHORT': 'Les numéros courts ne peuvent pas recevoir le code : indiquez votre numéro de mobile.',
+    'error.PHONE_SHORT':
+      'Les numéros courts ne peuvent pas recevoir le code : indiquez votre numéro de mobile.',
     'error.PHONE_LANDLINE':
       'Ce numéro est une ligne fixe, qui ne reçoit pas les SMS : indiquez votre numéro de mobile.',
     'error.PHONE_SPECIAL':
       'Les numéros spéciaux (surtaxés, gratuits, partagés) ne peuvent pas recevoir le code : indiquez votre numéro de mobile.',
-    'error.SMS_RESEND_TOO_SOON': 'Un code vient de vous être envoyé. Patientez {seconds} s avant d’en demander un autre.',
-    'error.SMS_LIMIT_REACHED':
-      'Trop de codes ont été demandés. Réessayez dans {minutes} minutes.',
+    'error.SMS_RESEND_TOO_SOON':
+      'Un code vient de vous être envoyé. Patientez {seconds} s avant d’en demander un autre.',
+    'error.SMS_LIMIT_REACHED': 'Trop de codes ont été demandés. Réessayez dans {minutes} minutes.',
     'error.SMS_NUMBER_REJECTED':
       "L'opérateur refuse d'envoyer un SMS à ce numéro. Vérifiez-le ou indiquez un autre numéro de mobile.",
     'error.SMS_PROVIDER_UNAVAILABLE':
@@ -34,17 +36,20 @@ export const smsMessages = defineMessages({
     'error.OTP_NO_CODE': "Aucun code n'est en attente. Demandez un code.",
   },
   en: {
-    'sms.code.text': '{code} is your {operator} signing code. Valid for {minutes} minutes. Do not share it with anyone.',
+    'sms.code.text':
+      '{code} is your {operator} signing code. Valid for {minutes} minutes. Do not share it with anyone.',
     'sms.test.text': 'Test message from {operator}: the SMS gateway works.',
     'sms.code.sent': 'Code sent to {phone}. It is valid for {minutes} minutes.',
     'sms.code.pending':
       'Sending the SMS to {phone} is taking longer than expected: we keep trying automatically. You can ask for a new code in {seconds} s.',
     'error.PHONE_INVALID': 'This phone number is not valid. Please check it (example: +33 6 12 34 56 78).',
     'error.PHONE_SHORT': 'Short numbers cannot receive the code: please enter your mobile number.',
-    'error.PHONE_LANDLINE': 'This is a landline, which cannot receive text messages: please enter your mobile number.',
+    'error.PHONE_LANDLINE':
+      'This is a landline, which cannot receive text messages: please enter your mobile number.',
     'error.PHONE_SPECIAL':
       'Special numbers (premium, toll-free, shared cost) cannot receive the code: please enter your mobile number.',
-    'error.SMS_RESEND_TOO_SOON': 'A code was just sent to you. Please wait {seconds} s before asking for another one.',
+    'error.SMS_RESEND_TOO_SOON':
+      'A code was just sent to you. Please wait {seconds} s before asking for another one.',
     'error.SMS_LIMIT_REACHED': 'Too many codes were requested. Please try again in {minutes} minutes.',
     'error.SMS_NUMBER_REJECTED':
       'The carrier refuses to send a text message to this number. Please check it or enter another mobile number.',

@@ -22,7 +22,11 @@ export function decodeBody(raw: Uint8Array, entity: MimeEntity): Buffer | null {
 }
 
 /** Encodes bytes back for the wire, wrapped at 76 columns with the message's own line breaks. */
-export function encodeBody(bytes: Buffer, encoding: 'base64' | 'quoted-printable', lineBreak: string): string {
+export function encodeBody(
+  bytes: Buffer,
+  encoding: 'base64' | 'quoted-printable',
+  lineBreak: string,
+): string {
   if (encoding === 'base64') {
     const text = bytes.toString('base64');
     const lines: string[] = [];
@@ -54,7 +58,11 @@ export function isAsciiCompatible(charset: string): boolean {
 
 /** Whether we can turn this charset into text at all (iconv-lite, plus Japanese via libmime). */
 export function canDecodeCharset(charset: string): boolean {
-  return isUtf8Compatible(charset) || iconv.encodingExists(charset) || /^(iso-?2022-?jp|shift_?jis|euc-?jp)/.test(charset);
+  return (
+    isUtf8Compatible(charset) ||
+    iconv.encodingExists(charset) ||
+    /^(iso-?2022-?jp|shift_?jis|euc-?jp)/.test(charset)
+  );
 }
 
 export function decodeText(bytes: Buffer, charset: string): string {

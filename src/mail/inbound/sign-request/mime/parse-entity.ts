@@ -57,7 +57,11 @@ function decodeHeaderBytes(bytes: Buffer): string {
   return text.includes('\uFFFD') ? bytes.toString('latin1') : text;
 }
 
-function parseHeaders(buf: Buffer, start: number, end: number): { headers: HeaderField[]; headerEnd: number; bodyStart: number } {
+function parseHeaders(
+  buf: Buffer,
+  start: number,
+  end: number,
+): { headers: HeaderField[]; headerEnd: number; bodyStart: number } {
   const headers: HeaderField[] = [];
   let pos = start;
   let current: { start: number; end: number } | null = null;
@@ -171,6 +175,9 @@ function splitMultipart(buf: Buffer, entity: MimeEntity, depth: number): void {
     entity.isMalformed = true;
     delimiters.push({ lineStart: entity.end, next: entity.end, isClose: true });
   }
+  // RFC 2046: 1-70 characters, not ending with a space. Parsers disagree on other boundaries
+  // (trailing spaces trimmed or not), so such a structure is read but never edited.
+  if (!/^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/.test(boundary)) entity.isMalformed = true;
   entity.firstDelimiter = first.lineStart;
   for (let i = 0; i + 1 < delimiters.length; i++) {
     const open = delimiters[i];

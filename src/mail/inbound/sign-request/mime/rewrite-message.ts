@@ -36,7 +36,10 @@ interface Splice {
  * is given, the block put first in what a mail client shows. Bytes outside the edited text parts
  * are copied as they are, so attachments (and signed content) stay byte-identical.
  */
-export function rewriteMessage(raw: Uint8Array, options: { marker: string; block: LinkBlock | null }): RewriteResult {
+export function rewriteMessage(
+  raw: Uint8Array,
+  options: { marker: string; block: LinkBlock | null },
+): RewriteResult {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const nl = lineBreakOf(raw);
   const root = parseMessage(raw);
@@ -76,8 +79,9 @@ export function rewriteMessage(raw: Uint8Array, options: { marker: string; block
   return { raw: wrap(buf, root, { subjectSplices, block, nl, boundarySeed }), mode: 'wrapped' };
 }
 
+/** RFC 2183: a disposition other than inline (even an unknown one) is shown as an attachment. */
 function isAttachment(entity: MimeEntity): boolean {
-  return entity.disposition === 'attachment';
+  return entity.disposition !== null && entity.disposition !== 'inline';
 }
 
 /** The leaves a client shows first, or null when one of them must not be touched. */
@@ -88,8 +92,13 @@ function collectTargets(entity: MimeEntity): MimeEntity[] | null {
   if (type === 'multipart/alternative') {
     const found: MimeEntity[] = [];
     for (const child of entity.children) {
-      if (!['text/plain', 'text/html'].includes(child.contentType) && !child.contentType.startsWith('multipart/')) continue;
-      if (child.contentType === 'multipart/signed' || child.contentType === 'multipart/encrypted') return null;
+      if (
+        !['text/plain', 'text/html'].includes(child.contentType) &&
+        !child.contentType.startsWith('multipart/')
+      )
+        continue;
+      if (child.contentType === 'multipart/signed' || child.contentType === 'multipart/encrypted')
+        return null;
       const inner = collectTargets(child);
       if (!inner) return null;
       found.push(...inner);
@@ -99,7 +108,8 @@ function collectTargets(entity: MimeEntity): MimeEntity[] | null {
   if (type === 'multipart/related') {
     const start = entity.params.start;
     const root =
-      (start && entity.children.find((c) => c.headers.some((h) => h.name === 'content-id' && h.value === start))) ||
+      (start &&
+        entity.children.find((c) => c.headers.some((h) => h.name === 'content-id' && h.value === start))) ||
       entity.children[0];
     return root ? collectTargets(root) : null;
   }
@@ -110,14 +120,21 @@ function collectTargets(entity: MimeEntity): MimeEntity[] | null {
       first.contentType === 'text/plain' ||
       first.contentType === 'text/html' ||
       first.contentType === 'multipart/alternative' ||
-      first.contentType === 'multipart/related';
+      first.contentType === 'multipart/related' ||
+      first.contentType === 'multipart/mixed';
     return isDisplayable ? collectTargets(first) : null;
   }
   return null;
 }
 
 /** Splices that put the block into one text leaf, or null when its encoding or charset is unreadable. */
-function editLeaf(buf: Buffer, leaf: MimeEntity, block: LinkBlock, nl: string, isRoot: boolean): Splice[] | null {
+function editLeaf(
+  buf: Buffer,
+  leaf: MimeEntity,
+  block: LinkBlock,
+  nl: string,
+  isRoot: boolean,
+): Splice[] | null {
   if (leaf.bodyStart <= leaf.headerEnd) return null;
   const decoded = decodeBody(buf, leaf);
   const charset = charsetOf(leaf);
@@ -130,7 +147,11 @@ function editLeaf(buf: Buffer, leaf: MimeEntity, block: LinkBlock, nl: string, i
     const encoded = encodeExactly(text, charset);
     if (encoded) {
       bytes = Buffer.concat([encoded, decoded]);
-      setUtf8 = isUtf8Compatible(charset) && charset !== 'utf-8' && charset !== 'utf8' && /[^\x00-\x7f]/.test(text);
+      setUtf8 =
+        isUtf8Compatible(charset) &&
+        charset !== 'utf-8' &&
+        charset !== 'utf8' &&
+        !isAscii(Buffer.from(text, 'utf8'));
     } else {
       bytes = Buffer.from(text + decodeText(decoded, charset), 'utf8');
       setUtf8 = true;
@@ -154,13 +175,14 @@ function editLeaf(buf: Buffer, leaf: MimeEntity, block: LinkBlock, nl: string, i
     body = Buffer.from(encodeBody(bytes, leaf.transferEncoding, nl), 'latin1');
   } else if (leaf.transferEncoding === '8bit' || leaf.transferEncoding === 'binary') {
     body = bytes;
-  } else if (!/[^\x00-\x7f]/.test(bytes.toString('latin1')) && !hasLongLine(bytes)) {
+  } else if (isAscii(bytes) && !hasLongLine(bytes)) {
     body = bytes;
   } else {
     body = Buffer.from(encodeBody(bytes, 'quoted-printable', nl), 'latin1');
     cte = 'quoted-printable';
   }
-  if (isRoot && buf[leaf.end - 1] === 10 && body[body.length - 1] !== 10) body = Buffer.concat([body, Buffer.from(nl)]);
+  if (isRoot && buf[leaf.end - 1] === 10 && body[body.length - 1] !== 10)
+    body = Buffer.concat([body, Buffer.from(nl)]);
   splices.push({ start: leaf.bodyStart, end: leaf.end, bytes: body });
 
   const insertAt = leaf.headerEnd;
@@ -169,10 +191,16 @@ function editLeaf(buf: Buffer, leaf: MimeEntity, block: LinkBlock, nl: string, i
     if (field) {
       const text = buf.subarray(field.start, field.end).toString('latin1');
       const charsetParam = /charset\s*=\s*("[^"]*"|[^;\s]+)/i;
-      const next = charsetParam.test(text) ? text.replace(charsetParam, 'charset=utf-8') : `${text}; charset=utf-8`;
+      const next = charsetParam.test(text)
+        ? text.replace(charsetParam, 'charset=utf-8')
+        : `${text}; charset=utf-8`;
       splices.push({ start: field.start, end: field.end, bytes: Buffer.from(next, 'latin1') });
     } else {
-      splices.push({ start: insertAt, end: insertAt, bytes: Buffer.from(`Content-Type: text/plain; charset=utf-8${nl}`) });
+      splices.push({
+        start: insertAt,
+        end: insertAt,
+        bytes: Buffer.from(`Content-Type: text/plain; charset=utf-8${nl}`),
+      });
     }
   }
   if (cte) {
@@ -182,6 +210,10 @@ function editLeaf(buf: Buffer, leaf: MimeEntity, block: LinkBlock, nl: string, i
     else splices.push({ start: insertAt, end: insertAt, bytes: Buffer.from(`${line}${nl}`) });
   }
   return splices;
+}
+
+function isAscii(bytes: Buffer): boolean {
+  return bytes.every((b) => b < 0x80);
 }
 
 function hasLongLine(bytes: Buffer): boolean {
@@ -248,7 +280,8 @@ function wrap(
     (field.name.startsWith('content-') ? inner : top).push(bytes);
   }
   const lines: Buffer[] = [];
-  const push = (b: Buffer | string) => lines.push(typeof b === 'string' ? Buffer.from(b, 'utf8') : b, Buffer.from(nl));
+  const push = (b: Buffer | string) =>
+    lines.push(typeof b === 'string' ? Buffer.from(b, 'utf8') : b, Buffer.from(nl));
   for (const b of top) push(b);
   if (!root.headers.some((h) => h.name === 'mime-version')) push('MIME-Version: 1.0');
   push(`Content-Type: multipart/mixed; boundary="${boundary}"`);

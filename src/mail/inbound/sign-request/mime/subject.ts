@@ -34,22 +34,28 @@ export function rewriteSubjectField(field: Buffer, marker: string, lineBreak: st
   const text = field.toString('latin1');
   const colon = text.indexOf(':');
   if (colon < 0) return null;
-  const valueOf = (fieldText: string) =>
-    decodeSubject(Buffer.from(fieldText.slice(colon + 1), 'latin1').toString('utf8').replace(/\r?\n(?=[ \t])/g, ''));
-  const decoded = valueOf(text);
+  const decodedValueOf = (fieldText: string) =>
+    decodeSubject(
+      Buffer.from(fieldText.slice(colon + 1), 'latin1')
+        .toString('utf8')
+        .replace(/\r?\n(?=[ \t])/g, ''),
+    );
+  const decoded = decodedValueOf(text);
   if (!subjectHasMarker(decoded, marker)) return null;
   const target = stripMarker(decoded, marker);
 
   const escaped = markerPattern(marker).source;
   const encodedWord = /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g;
-  const protectedSpans = [...text.matchAll(encodedWord)].map((m) => [m.index, m.index + m[0].length] as const);
+  const protectedSpans = [...text.matchAll(encodedWord)].map(
+    (m) => [m.index, m.index + m[0].length] as const,
+  );
   let cut = text;
   for (const m of [...text.matchAll(new RegExp(`[ \\t]?${escaped}|${escaped}[ \\t]?`, 'gi'))].reverse()) {
     const at = m.index;
     if (at <= colon || protectedSpans.some(([s, e]) => at < e && at + m[0].length > s)) continue;
     cut = cut.slice(0, at) + cut.slice(at + m[0].length);
   }
-  if (normalise(valueOf(cut)) === normalise(target)) return Buffer.from(cut, 'latin1');
+  if (normalise(decodedValueOf(cut)) === normalise(target)) return Buffer.from(cut, 'latin1');
 
   const name = text.slice(0, colon);
   const folded = libmime.foldLines(`${name}: ${libmime.encodeWords(target, 'Q', 52)}`, 76);
