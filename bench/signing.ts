@@ -209,7 +209,7 @@ async function main() {
     const e = await envelopeWith(oneMb, `mb-${i}`);
     const before = new Date();
     const tSubmit = performance.now();
-    await signOverHttp({ ...e, phone: `078${String(1_000_000 + i).padStart(7, "0")}` });
+    await signOverHttp({ ...e, phone: `078${String(1_000_000 + i).padStart(7, '0')}` });
     for (;;) {
       const { rows } = await ctx.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM dev_mail WHERE created_at >= $1 AND subject LIKE 'Documents signés%' AND subject LIKE $2`,

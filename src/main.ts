@@ -3,8 +3,8 @@ import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
 import { registerMailCommands } from './cli/mail.js';
 import { registerPdfCommands } from './cli/pdf.js';
-import { registerSmsCommands } from './cli/sms.js';
 import { registerSigningCommands } from './cli/signing.js';
+import { registerSmsCommands } from './cli/sms.js';
 import { registerStartCommands } from './cli/start.js';
 
 /** The `paraphe` command: one program for every role and every operator task. */

@@ -7,8 +7,8 @@ import { createMailTransport, deliverOutgoingMail, type MailTransport } from '..
 import type { SealKey } from '../pdf/index.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
-import { type Ids, randomIds } from '../shared/ids.js';
 import { t } from '../shared/i18n/index.js';
+import { type Ids, randomIds } from '../shared/ids.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import type { SigningDeps } from '../signing/index.js';
 import { createSmsSender, resolveOtpSecret, type SmsDeps, type SmsSender, smsMetrics } from '../sms/index.js';
@@ -93,13 +93,18 @@ export async function createAppContext(
       location: config.seal.location ?? '',
       contactInfo: config.seal.contactInfo ?? '',
       docMdpPermissions: config.seal.docMdpLevel,
-      ...(config.seal.tsaUrls.length > 0 ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) } : {}),
+      ...(config.seal.tsaUrls.length > 0
+        ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) }
+        : {}),
       locale: config.seal.evidenceLocales[0] ?? 'fr',
     },
     deliverSoon: (outboxIds) => {
       for (const id of outboxIds)
         deliverOutgoingMail({ db, blobs, clock, transport: mailTransport }, id).catch((error: unknown) =>
-          logger.warn({ err: error, outboxId: id }, 'immediate delivery failed; the mail.deliver job retries'),
+          logger.warn(
+            { err: error, outboxId: id },
+            'immediate delivery failed; the mail.deliver job retries',
+          ),
         );
     },
   };
