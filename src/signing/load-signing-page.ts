@@ -56,15 +56,18 @@ export async function loadSigningPage(
   };
 }
 
-/** Same lookup, refusing anything but "your turn" with the code that explains why. */
+/**
+ * The signer and envelope behind a link, refusing anything but "your turn" with the code that
+ * explains why. One query: the code routes call it on every request.
+ */
 export async function loadSignerTurn(
   db: Queryable,
   input: { token: string; now: Date },
-): Promise<SigningView> {
-  const view = await loadSigningPage(db, input);
-  if (view.state === 'your-turn') return view;
-  if (view.state === 'not-yet') throw new AppError('SIGNING_NOT_YOUR_TURN', 'not this signer’s turn');
-  throw new AppError('SIGNING_ENDED', `signing closed for this signer: ${view.state}`, {
-    details: { state: view.state },
-  });
+): Promise<{ signer: Signer; envelope: Envelope }> {
+  const found = await findSignerByToken(db, input.token);
+  if (!found) throw new AppError('SIGNING_LINK_UNKNOWN', 'unknown signing link');
+  const state = signingStateOf(found.signer, found.envelope, input.now);
+  if (state === 'your-turn') return found;
+  if (state === 'not-yet') throw new AppError('SIGNING_NOT_YOUR_TURN', 'not this signer’s turn');
+  throw new AppError('SIGNING_ENDED', `signing closed for this signer: ${state}`, { details: { state } });
 }

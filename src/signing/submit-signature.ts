@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/index.js';
-import { completeSignerTurn, getEnvelope } from '../envelopes/index.js';
+import { completeSignerTurn, type EnvelopeDocument } from '../envelopes/index.js';
 import { enqueueJob } from '../jobs/index.js';
 import { AppError } from '../shared/errors.js';
 import { findPhoneConfirmation } from '../sms/index.js';
@@ -50,10 +50,9 @@ const EDGE_SLACK = 1;
 
 async function checkPlacements(
   deps: SigningDeps,
-  envelopeId: string,
+  documents: EnvelopeDocument[],
   placements: Placement[],
 ): Promise<void> {
-  const { documents } = await getEnvelope(deps.db, envelopeId);
   const bad = (why: string) => new AppError('SIGNING_PLACEMENT_INVALID', `placement refused: ${why}`);
   const L = PLACEMENT_LIMITS;
   for (const doc of documents) {
@@ -96,7 +95,7 @@ export async function submitSignature(
     throw new AppError('SIGNING_ENDED', `signing closed: ${view.state}`, { details: { state: view.state } });
   if (!input.isConsentGiven) throw new AppError('SIGNING_CONSENT_REQUIRED', 'consent box not ticked');
   checkSignatureImage(input.imagePng);
-  await checkPlacements(deps, view.envelope.id, input.placements);
+  await checkPlacements(deps, view.documents, input.placements);
   const confirmation = await findPhoneConfirmation(deps.db, {
     signerId: view.signer.id,
     notBefore: new Date(now.getTime() - deps.settings.codeFreshSeconds * 1000),

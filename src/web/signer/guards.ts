@@ -55,13 +55,11 @@ export async function checkRateLimits(
       bucket: `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`,
       limit: deps.settings.ratePerTokenPerMinute,
     });
-  for (const check of checks) {
-    const result = await hitRateLimit(deps.db, { ...check, windowSeconds: 60, now });
-    if (!result.isAllowed) {
-      reply.header('retry-after', String(result.retryAfterSeconds));
-      throw new AppError('SIGNING_RATE_LIMITED', `rate limit ${check.bucket.split(':')[0]}`, {
-        details: { seconds: result.retryAfterSeconds },
-      });
-    }
+  const result = await hitRateLimit(deps.db, { buckets: checks, windowSeconds: 60, now });
+  if (result.exceeded) {
+    reply.header('retry-after', String(result.retryAfterSeconds));
+    throw new AppError('SIGNING_RATE_LIMITED', `rate limit ${result.exceeded.split(':')[0]}`, {
+      details: { seconds: result.retryAfterSeconds },
+    });
   }
 }
