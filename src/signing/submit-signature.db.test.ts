@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { simpleParser } from 'mailparser';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
 import { signaturePng } from '../../test/support/signature-png.js';
@@ -20,6 +21,7 @@ import { devSmsSender } from '../sms/index.js';
 import { declineSigning } from './decline-signing.js';
 import type { SigningDeps } from './deps.js';
 import { sealEnvelope } from './seal-envelope.js';
+import { findSealedDownload } from './sealed-downloads.js';
 import { checkSigningCode, sendSigningCode } from './send-signing-code.js';
 import { submitSignature } from './submit-signature.js';
 import { remindSigners } from './sweep-signing.js';
@@ -33,6 +35,10 @@ describe('signing use cases', () => {
   let documentId: string;
   let envelopeId: string;
   const tokens: string[] = [];
+  let newEnvelope: (
+    key: string,
+    addresses: string[],
+  ) => Promise<{ envelopeId: string; tokens: string[]; documentId: string }>;
 
   before(async () => {
     db = await freshDb();
@@ -82,53 +88,66 @@ describe('signing use cases', () => {
       { name: 'Test', mailboxes: ['sender@example.test'] },
     );
     const pdf = await blobs.put(await makeTestPdf({ pages: 2 }));
-    const raw = await blobs.put(new TextEncoder().encode('raw message'));
-    const created = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string }>('SELECT id FROM mailboxes WHERE account_id = $1', [
-        account.id,
-      ]);
-      const result = await createEnvelope(
-        tx,
-        { clock, ids },
-        {
-          accountId: account.id,
-          mailboxId: rows[0]?.id ?? '',
-          senderAddress: 'sender@example.test',
-          subject: 'Contrat',
-          locale: 'fr',
-          messageId: null,
-          queueId: null,
-          dedupeKey: 'k1',
-          raw,
-          expiresAt: new Date('2026-12-26T09:00:00Z'),
-          documents: [
-            {
-              fileName: 'contrat.pdf',
-              sha256: pdf.sha256,
-              sizeBytes: pdf.sizeBytes,
-              pageCount: 2,
-              hasSignatures: false,
-            },
-          ],
-          signers: [
-            { address: 'alice@example.test', name: 'Alice' },
-            { address: 'bob@example.test', name: null },
-          ],
-        },
-      );
-      assert.ok(result.isNew);
-      for (const s of result.signers)
-        tokens.push(
-          (
-            await issueSignerLink(
-              tx,
-              { clock, ids },
-              { signerId: s.id, envelopeId: result.envelopeId, purpose: 'copy', publicUrl: 'https://x' },
-            )
-          ).token,
+    newEnvelope = async (key, addresses) => {
+      const raw = await blobs.put(new TextEncoder().encode(`raw message ${key}`));
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>('SELECT id FROM mailboxes WHERE account_id = $1', [
+          account.id,
+        ]);
+        const result = await createEnvelope(
+          tx,
+          { clock, ids },
+          {
+            accountId: account.id,
+            mailboxId: rows[0]?.id ?? '',
+            senderAddress: 'sender@example.test',
+            subject: `Contrat ${key}`,
+            locale: 'fr',
+            messageId: null,
+            queueId: null,
+            dedupeKey: key,
+            raw,
+            expiresAt: new Date(clock.now().getTime() + 30 * 86_400_000),
+            documents: [
+              {
+                fileName: 'contrat.pdf',
+                sha256: pdf.sha256,
+                sizeBytes: pdf.sizeBytes,
+                pageCount: 2,
+                hasSignatures: false,
+              },
+            ],
+            signers: addresses.map((address) => ({
+              address,
+              name: address === 'alice@example.test' ? 'Alice' : null,
+            })),
+          },
         );
-      return result;
-    });
+        assert.ok(result.isNew);
+        const links: string[] = [];
+        for (const signer of result.signers)
+          links.push(
+            (
+              await issueSignerLink(
+                tx,
+                { clock, ids },
+                {
+                  signerId: signer.id,
+                  envelopeId: result.envelopeId,
+                  purpose: 'copy',
+                  publicUrl: 'https://x',
+                },
+              )
+            ).token,
+          );
+        const doc = await tx.query<{ id: string }>('SELECT id FROM documents WHERE envelope_id = $1', [
+          result.envelopeId,
+        ]);
+        return { envelopeId: result.envelopeId, tokens: links, documentId: doc.rows[0]?.id ?? '' };
+      });
+    };
+    const created = await newEnvelope('k1', ['alice@example.test', 'bob@example.test']);
+    tokens.push(...created.tokens);
     envelopeId = created.envelopeId;
     documentId = (await getEnvelope(db, envelopeId)).documents[0]?.id ?? '';
   });
@@ -292,6 +311,30 @@ describe('signing use cases', () => {
     );
     assert.equal(sealed.rows.length, 1);
     assert.ok(await blobs.has(sealed.rows[0]?.sha256 ?? ''));
+  });
+
+  it('sends a personal download link instead of attachments above the size limit', async () => {
+    const solo = await newEnvelope('k2', ['carol@example.test']);
+    const token = solo.tokens[0] as string;
+    clock.advance(3_600_000);
+    await confirmPhone(token, '+33611223344');
+    await submitSignature(deps, {
+      ...request(token),
+      placements: [{ ...request(token).placements[0], documentId: solo.documentId } as never],
+    });
+    const small = { ...deps, settings: { ...deps.settings, sealedAttachMaxBytes: 1000 } };
+    assert.equal((await sealEnvelope(small, { envelopeId: solo.envelopeId })).status, 'completed');
+    const { rows } = await db.query<{ raw_sha256: string }>(
+      `SELECT raw_sha256 FROM mail_outbox WHERE envelope_id = $1 AND purpose = 'signing.completed' AND recipients::text LIKE '%carol%'`,
+      [solo.envelopeId],
+    );
+    const mail = await simpleParser(Buffer.from(await blobs.get(rows[0]?.raw_sha256 ?? '')));
+    assert.equal(mail.attachments.length, 0);
+    const link = /https:\/\/sign\.example\.test\/d\/([\w-]+)/.exec(mail.text ?? '');
+    assert.ok(link?.[1]);
+    const download = await findSealedDownload(db, link[1]);
+    assert.equal(download.files.length, 1);
+    assert.ok(await blobs.has(download.files[0]?.sha256 ?? ''));
   });
 
   it('refuses a decline once the envelope has ended', async () => {
