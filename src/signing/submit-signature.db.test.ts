@@ -24,7 +24,7 @@ import { sealEnvelope } from './seal-envelope.js';
 import { findSealedDownload } from './sealed-downloads.js';
 import { checkSigningCode, sendSigningCode } from './send-signing-code.js';
 import { submitSignature } from './submit-signature.js';
-import { remindSigners } from './sweep-signing.js';
+import { remindSigners, sweepStuckSeals } from './sweep-signing.js';
 
 describe('signing use cases', () => {
   let db: Db;
@@ -335,6 +335,28 @@ describe('signing use cases', () => {
     const download = await findSealedDownload(db, link[1]);
     assert.equal(download.files.length, 1);
     assert.ok(await blobs.has(download.files[0]?.sha256 ?? ''));
+  });
+
+  it('gives an envelope stuck in sealing (its job failed) a new seal job', async () => {
+    const solo = await newEnvelope('k3', ['dan@example.test']);
+    const token = solo.tokens[0] as string;
+    clock.advance(3_600_000);
+    await confirmPhone(token, '+33655667788');
+    const placement = { documentId: solo.documentId, page: 1, x: 10, y: 10, width: 150, height: 50 };
+    await submitSignature(deps, { ...request(token), placements: [placement] });
+    await db.query(`UPDATE jobs SET status = 'failed' WHERE payload->>'envelopeId' = $1`, [solo.envelopeId]);
+    assert.deepEqual(await sweepStuckSeals(deps), []);
+    clock.advance(16 * 60_000);
+    assert.deepEqual(await sweepStuckSeals(deps), [solo.envelopeId]);
+    assert.deepEqual(await sweepStuckSeals(deps), []);
+    const { rows } = await db.query<{ status: string }>(
+      `SELECT status FROM jobs WHERE kind = 'signing.seal' AND payload->>'envelopeId' = $1 ORDER BY created_at`,
+      [solo.envelopeId],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['failed', 'queued'],
+    );
   });
 
   it('refuses a decline once the envelope has ended', async () => {
