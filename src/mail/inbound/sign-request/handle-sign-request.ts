@@ -143,7 +143,6 @@ async function sendCopies(
   const { envelope, documents, signers } = await getEnvelope(tx, ctx.envelopeId);
   const now = deps.clock.now();
   const queued: string[] = [];
-  const pending: (() => Promise<void>)[] = [];
   const senderLabel =
     ctx.facts.from?.name && ctx.facts.from.address === envelope.senderAddress
       ? `${ctx.facts.from.name} (${envelope.senderAddress})`
@@ -174,28 +173,21 @@ async function sendCopies(
       });
     }
     const copy = buildCopy(ctx.input.raw, { marker: deps.config.marker, block });
-    pending.push(async () => {
-      const outboxId = await enqueueOutgoingMail(tx, deps, {
-        from: ctx.input.mailFrom,
-        to: [recipient],
-        raw: copy.raw,
-        dsn: dsnFor(ctx.input.dsn, recipient),
-        purpose: signer ? 'signer.copy' : 'recipient.copy',
-        envelopeId: envelope.id,
-      });
-      await tx.query(
-        'UPDATE envelope_recipients SET outbox_id = $3 WHERE envelope_id = $1 AND address = $2',
-        [envelope.id, recipient, outboxId],
-      );
+    const outboxId = await enqueueOutgoingMail(tx, deps, {
+      from: ctx.input.mailFrom,
+      to: [recipient],
+      raw: copy.raw,
+      dsn: dsnFor(ctx.input.dsn, recipient),
+      purpose: signer ? 'signer.copy' : 'recipient.copy',
+      envelopeId: envelope.id,
     });
+    await tx.query('UPDATE envelope_recipients SET outbox_id = $3 WHERE envelope_id = $1 AND address = $2', [
+      envelope.id,
+      recipient,
+      outboxId,
+    ]);
     queued.push(`${recipient}:${copy.mode}`);
   }
-  // The copies' blobs (megabytes each, fsynced) are written side by side; the statements queue on
-  // the transaction's connection. Every attempt settles before a failure is thrown, so nothing
-  // runs on a transaction that is being rolled back.
-  const settled = await Promise.allSettled(pending.map((enqueue) => enqueue()));
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
   if (queued.length > 0) {
     await recordAuditEvent(tx, deps, {
       type: 'envelope.copies_queued',
