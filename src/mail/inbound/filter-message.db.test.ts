@@ -31,7 +31,7 @@ describe(`filterMessage on a stream that ends during the sender lookup (${testEn
     let forwarded = '';
     const nextHop: NextHop = {
       async forward(relayed) {
-        for await (const chunk of relayed.body) forwarded += Buffer.from(chunk).toString();
+        for await (const chunk of relayed.body) forwarded += Buffer.from(chunk as Uint8Array).toString();
         return relayed.to.map((address) => ({ address, isAccepted: true, code: 250, message: 'ok' }));
       },
     };
