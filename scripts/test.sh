@@ -29,6 +29,7 @@ if [ -n "${pg_url:-}" ]; then
   step "database tests (Postgres server)" env PARAPHE_TEST_DATABASE_URL="$pg_url" node scripts/run-tests.mjs --db-only src test
 fi
 
+step "corpus (mail)" npm run --silent corpus:mail
 step "corpus (pdf)" npm run --silent corpus:pdf
 
 # Some tests start the shared checker's local TSA/OCSP servers; stop them so nothing outlives us.

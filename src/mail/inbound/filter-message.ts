@@ -99,7 +99,8 @@ function continueBody(input: { stream: Readable; chunks: Buffer[]; hasEnded: boo
   const { stream } = input;
   let count = 0;
   let isTooLarge = false;
-  let hasEnded = input.hasEnded;
+  // A short message can end while the sender is looked up: 'end' has then fired already.
+  let hasEnded = input.hasEnded || stream.readableEnded;
   let failure: Error | null = null;
   let wake: () => void = () => {};
   const onReadable = () => wake();
@@ -162,7 +163,9 @@ function collectRest(input: {
 }): Promise<Buffer | null> {
   const chunks = [...input.chunks];
   let size = chunks.reduce((n, c) => n + c.length, 0);
-  if (input.hasEnded) return Promise.resolve(size > input.maxBytes ? null : Buffer.concat(chunks));
+  // A short message can end while the sender is looked up: 'end' has then fired already.
+  if (input.hasEnded || input.stream.readableEnded)
+    return Promise.resolve(size > input.maxBytes ? null : Buffer.concat(chunks));
   return new Promise((resolve, reject) => {
     input.stream.on('data', (chunk: Buffer) => {
       size += chunk.length;

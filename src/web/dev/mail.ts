@@ -85,7 +85,7 @@ ${
   attachments.length > 0
     ? html`<h2>${t(locale, 'dev.mail.attachments')}</h2><ul>${attachments.map(
         (a) =>
-          html`<li><a href="/dev/mail/${mail.id}/attachments/${a.index}">${a.filename}</a> <span class="meta">${a.contentType}, ${a.sizeBytes} o</span></li>`,
+          html`<li><a href="/dev/mail/${mail.id}/attachments/${a.index}">${a.filename}</a> <span class="meta">${a.contentType}, ${t(locale, 'dev.mail.size', { bytes: a.sizeBytes })}</span></li>`,
       )}</ul>`
     : ''
 }
