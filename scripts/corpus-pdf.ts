@@ -5,7 +5,7 @@
  * evidence, seal with the test PKI's RSA key; then judge the output with our verifyPdf, Debian's
  * pdfsig (test root trusted through an NSS database) and qpdf --check. One line per file, totals, exit 1 on any failure.
  */
-import { type ChildProcess, execFileSync, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -191,21 +191,8 @@ async function main(): Promise<void> {
   const dir = path.resolve(process.argv[2] ?? '../shared/corpus/pdf');
   const files = listFiles(dir);
   const work = mkdtempSync(path.join(tmpdir(), 'paraphe-corpus-'));
-  const nssDir = path.join(work, 'nss');
-  execFileSync('mkdir', ['-p', nssDir]);
-  execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${nssDir}`]);
-  const { PKI_DIR } = await import('../src/pdf/testing/fixtures.js');
-  execFileSync('certutil', [
-    '-A',
-    '-n',
-    'root',
-    '-t',
-    'CT,C,C',
-    '-i',
-    path.join(PKI_DIR, 'root.pem'),
-    '-d',
-    `sql:${nssDir}`,
-  ]);
+  const { createNssTrustStore } = await import('../src/pdf/testing/tools.js');
+  const nssDir = createNssTrustStore(path.join(work, 'nss'));
   const worker = new Worker();
   const totals = { 'sealed-valid': 0, refused: 0, failed: 0 };
   const refusals = new Map<string, number>();

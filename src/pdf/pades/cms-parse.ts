@@ -12,7 +12,7 @@ import {
   TAG,
   tlv,
 } from './der.js';
-import { hashByOid, OID } from './oids.js';
+import { hashByOid, hashBySignatureAlgorithm, OID } from './oids.js';
 import { bytesEqual, parseCertificate } from './x509.js';
 
 export interface ParsedSignerInfo {
@@ -113,16 +113,7 @@ export function findSignerCertificate(
 }
 
 function nodeHash(signatureAlgorithm: string, digestAlgorithm: string): string | undefined {
-  const bySig: Record<string, string> = {
-    [OID.sha256WithRSA]: 'sha256',
-    [OID.sha384WithRSA]: 'sha384',
-    [OID.sha512WithRSA]: 'sha512',
-    [OID.sha1WithRSA]: 'sha1',
-    [OID.ecdsaWithSha256]: 'sha256',
-    [OID.ecdsaWithSha384]: 'sha384',
-    [OID.ecdsaWithSha512]: 'sha512',
-  };
-  return bySig[signatureAlgorithm] ?? hashByOid[digestAlgorithm];
+  return hashBySignatureAlgorithm[signatureAlgorithm] ?? hashByOid[digestAlgorithm];
 }
 
 export interface SignerCheck {

@@ -56,3 +56,14 @@ export const hashByOid: Record<string, string> = {
   [OID.sha384]: 'sha384',
   [OID.sha512]: 'sha512',
 };
+
+/** node:crypto hash name for a signature algorithm OID (RSA PKCS#1 v1.5 and ECDSA). */
+export const hashBySignatureAlgorithm: Record<string, string> = {
+  [OID.sha256WithRSA]: 'sha256',
+  [OID.sha384WithRSA]: 'sha384',
+  [OID.sha512WithRSA]: 'sha512',
+  [OID.sha1WithRSA]: 'sha1',
+  [OID.ecdsaWithSha256]: 'sha256',
+  [OID.ecdsaWithSha384]: 'sha384',
+  [OID.ecdsaWithSha512]: 'sha512',
+};

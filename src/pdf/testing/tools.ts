@@ -4,6 +4,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PKI_DIR } from './fixtures.js';
 
+/** A new NSS database in `dir` that trusts the test root, as pdfsig (`-nssdir sql:DIR`) needs. */
+export function createNssTrustStore(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${dir}`]);
+  execFileSync('certutil', [
+    '-A',
+    '-n',
+    'root',
+    '-t',
+    'CT,C,C',
+    '-i',
+    path.join(PKI_DIR, 'root.pem'),
+    '-d',
+    `sql:${dir}`,
+  ]);
+  return dir;
+}
+
 /**
  * Test-only wrappers around Debian's independent PDF tools (poppler's pdfsig/pdftoppm/pdftotext,
  * qpdf), so tests judge our output with code that is not ours.
@@ -22,22 +40,8 @@ export class PdfTools {
   /** An NSS database trusting the test root, as pdfsig needs. */
   private trustStore(): string {
     if (this.nssDir) return this.nssDir;
-    const nss = path.join(this.dir, 'nss');
-    mkdirSync(nss);
-    execFileSync('certutil', ['-N', '--empty-password', '-d', `sql:${nss}`]);
-    execFileSync('certutil', [
-      '-A',
-      '-n',
-      'root',
-      '-t',
-      'CT,C,C',
-      '-i',
-      path.join(PKI_DIR, 'root.pem'),
-      '-d',
-      `sql:${nss}`,
-    ]);
-    this.nssDir = nss;
-    return nss;
+    this.nssDir = createNssTrustStore(path.join(this.dir, 'nss'));
+    return this.nssDir;
   }
 
   /** pdfsig's report, one block per signature. */

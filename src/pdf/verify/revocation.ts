@@ -12,7 +12,7 @@ import {
   readTlv,
   TAG,
 } from '../pades/der.js';
-import { OID } from '../pades/oids.js';
+import { hashBySignatureAlgorithm, OID } from '../pades/oids.js';
 import { bytesEqual, extendedKeyUsages, type ParsedCertificate, parseCertificate } from '../pades/x509.js';
 import { isIssuedBy } from './trust.js';
 
@@ -21,23 +21,13 @@ export type RevocationStatus =
   | { status: 'revoked'; source: string; revokedAt: Date }
   | { status: 'unknown'; reason: string };
 
-const hashBySigAlg: Record<string, string> = {
-  [OID.sha256WithRSA]: 'sha256',
-  [OID.sha384WithRSA]: 'sha384',
-  [OID.sha512WithRSA]: 'sha512',
-  [OID.sha1WithRSA]: 'sha1',
-  [OID.ecdsaWithSha256]: 'sha256',
-  [OID.ecdsaWithSha384]: 'sha384',
-  [OID.ecdsaWithSha512]: 'sha512',
-};
-
 function verifySigned(
   tbs: Uint8Array,
   sigAlg: DerNode,
   signature: Uint8Array,
   signer: ParsedCertificate,
 ): boolean {
-  const hash = hashBySigAlg[decodeOid(child(sigAlg, 0))];
+  const hash = hashBySignatureAlgorithm[decodeOid(child(sigAlg, 0))];
   if (!hash) return false;
   try {
     return cryptoVerify(hash, tbs, new X509Certificate(signer.der).publicKey, signature);
