@@ -11,7 +11,6 @@ import { createAppContext } from '../src/app/context.js';
 import { startRoles } from '../src/app/start.js';
 import { loadConfig } from '../src/config/index.js';
 import { createEnvelope, issueSignerLink } from '../src/envelopes/index.js';
-import { listDevSms } from '../src/sms/index.js';
 import { openBrowser } from '../test/e2e/signing-support.js';
 import { makeTestPdf } from '../test/support/make-pdf.js';
 import { signaturePng } from '../test/support/signature-png.js';
@@ -126,8 +125,12 @@ async function main() {
     };
     await post('send-code', '/code', { phone: o.phone });
     const e164 = `+33${o.phone.slice(1)}`;
-    const sms = (await listDevSms(ctx.db, { limit: 500 })).find((m) => m.toNumber === e164);
-    const code = /\b(\d{6})\b/.exec(sms?.body ?? '')?.[1] ?? '';
+    // The signer reads their own SMS: one indexed lookup, not a scan of the whole outbox.
+    const sms = await ctx.db.query<{ body: string }>(
+      'SELECT body FROM dev_sms WHERE to_number = $1 ORDER BY created_at DESC LIMIT 1',
+      [e164],
+    );
+    const code = /\b(\d{6})\b/.exec(sms.rows[0]?.body ?? '')?.[1] ?? '';
     await post('check-code', '/code/check', { code });
     return post('submit', '/sign', {
       imagePng: png,
