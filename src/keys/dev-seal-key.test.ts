@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { opensslVerifyCms } from '../../test/support/openssl-cms.js';
 import {
   createCadesSignature,
   extendedKeyUsages,
@@ -43,29 +43,9 @@ describe('ensureDevSealKey', () => {
     const cms = await createCadesSignature({ contentDigest: sha('sha256', content), key });
     const root = devSealRoot(dataDir);
     assert.ok(root);
-    const files = ['cms.der', 'content.bin', 'ca.pem'].map((f) => path.join(dataDir, f));
-    writeFileSync(files[0] as string, cms);
-    writeFileSync(files[1] as string, content);
-    writeFileSync(files[2] as string, toPem(root));
-    const r = spawnSync(
-      'openssl',
-      [
-        'cms',
-        '-verify',
-        '-binary',
-        '-inform',
-        'DER',
-        '-in',
-        files[0] as string,
-        '-content',
-        files[1] as string,
-        '-CAfile',
-        files[2] as string,
-        '-out',
-        '/dev/null',
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    const caFile = path.join(dataDir, 'ca.pem');
+    writeFileSync(caFile, toPem(root));
+    const verdict = opensslVerifyCms(cms, content, caFile);
+    assert.equal(verdict.ok, true, verdict.output);
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { opensslVerifyCms } from '../../test/support/openssl-cms.js';
 import { testPkiDir } from '../../test/support/pdf-validate.js';
 import { createSoftHsmToken, softhsmModule } from '../../test/support/softhsm.js';
 import { createCadesSignature, sha } from '../pdf/pades/index.js';
@@ -21,30 +21,8 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function opensslAccepts(cms: Uint8Array, content: Uint8Array): boolean {
-  writeFileSync(path.join(work, 'cms.der'), cms);
-  writeFileSync(path.join(work, 'content.bin'), content);
-  const r = spawnSync(
-    'openssl',
-    [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      path.join(work, 'cms.der'),
-      '-content',
-      path.join(work, 'content.bin'),
-      '-CAfile',
-      path.join(testPkiDir, 'root.pem'),
-      '-out',
-      '/dev/null',
-    ],
-    { encoding: 'utf8' },
-  );
-  return r.status === 0;
-}
+const opensslAccepts = (cms: Uint8Array, content: Uint8Array) =>
+  opensslVerifyCms(cms, content, path.join(testPkiDir, 'root.pem')).ok;
 
 describe('openPkcs11SealKey (SoftHSM2)', () => {
   it('signs with an RSA key whose certificate is on the token, and openssl verifies the CMS', async () => {

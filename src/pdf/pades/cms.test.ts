@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { opensslVerifyCms } from '../../../test/support/openssl-cms.js';
 import { createCadesSignature } from './cms.js';
 import type { SealKey, TimestampClient } from './types.js';
 
@@ -34,32 +35,8 @@ function pemKey(name: 'seal-rsa' | 'seal-ec'): SealKey {
   };
 }
 
-function opensslVerify(cms: Uint8Array, content: Uint8Array): { ok: boolean; output: string } {
-  const cmsFile = path.join(work, `${randomBytes(4).toString('hex')}.der`);
-  const contentFile = `${cmsFile}.bin`;
-  writeFileSync(cmsFile, cms);
-  writeFileSync(contentFile, content);
-  const r = spawnSync(
-    'openssl',
-    [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      cmsFile,
-      '-content',
-      contentFile,
-      '-CAfile',
-      path.join(PKI, 'root.pem'),
-      '-out',
-      '/dev/null',
-    ],
-    { encoding: 'utf8' },
-  );
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
+const opensslVerify = (cms: Uint8Array, content: Uint8Array) =>
+  opensslVerifyCms(cms, content, path.join(PKI, 'root.pem'));
 
 function printCms(cms: Uint8Array): string {
   const file = path.join(work, `${randomBytes(4).toString('hex')}.der`);
