@@ -37,6 +37,17 @@ function changedKeys(a: PdfDict, b: PdfDict): string[] {
   return [...keys].filter((k) => !sameValue(a.get(k), b.get(k)));
 }
 
+/** The entries of array `after` that array `before` does not hold (a non-array counts as empty). */
+function addedEntries(before: PdfValue | null | undefined, after: PdfValue | null | undefined): PdfValue[] {
+  const old = Array.isArray(before) ? before : [];
+  return Array.isArray(after) ? after.filter((entry) => !old.some((o) => sameValue(entry, o))) : [];
+}
+
+function fieldAddedText(kind: 'document-timestamp' | 'signature-added' | 'other'): string {
+  if (kind === 'other') return 'a form field was added';
+  return `a ${kind === 'document-timestamp' ? 'document timestamp' : 'signature'} field was added`;
+}
+
 /** Classifies a signature value dict added by `field`, resolved in `rev`. */
 function fieldSignatureKind(
   file: PdfFile,
@@ -136,19 +147,11 @@ export function listChanges(file: PdfFile, fromRevision: number): Change[] {
               (file.resolve(file.resolveDict(newDict.get('AcroForm'), after)?.get('Fields'), after) as
                 | PdfValue[]
                 | null) ?? [];
-            const added = (Array.isArray(fieldsAfter) ? fieldsAfter : []).filter(
-              (f) => !(Array.isArray(fieldsBefore) ? fieldsBefore : []).some((g) => sameValue(f, g)),
-            );
+            const added = addedEntries(fieldsBefore, fieldsAfter);
             if (added.length === 0) add(num, 'signature-added', 'catalog /AcroForm created or moved');
             for (const f of added) {
               const kind = fieldSignatureKind(file, f, after);
-              add(
-                num,
-                kind,
-                kind === 'other'
-                  ? 'a form field was added'
-                  : `a ${kind === 'document-timestamp' ? 'document timestamp' : 'signature'} field was added`,
-              );
+              add(num, kind, fieldAddedText(kind));
             }
           } else add(num, 'other', `catalog /${k} changed`);
         }
@@ -159,20 +162,10 @@ export function listChanges(file: PdfFile, fromRevision: number): Change[] {
           if (k === 'Fields') {
             const oldFields = file.resolve(oldDict.get('Fields'), before);
             const newFields = file.resolve(newDict.get('Fields'), after);
-            const added = Array.isArray(newFields)
-              ? newFields.filter(
-                  (f) => !(Array.isArray(oldFields) ? oldFields : []).some((g) => sameValue(f, g)),
-                )
-              : [];
+            const added = addedEntries(oldFields, newFields);
             for (const f of added) {
               const kind = fieldSignatureKind(file, f, after);
-              add(
-                num,
-                kind,
-                kind === 'other'
-                  ? 'a form field was added'
-                  : `a ${kind === 'document-timestamp' ? 'document timestamp' : 'signature'} field was added`,
-              );
+              add(num, kind, fieldAddedText(kind));
             }
             if (added.length === 0) add(num, 'other', 'form fields removed or reordered');
           } else if (k === 'SigFlags' || k === 'DR' || k === 'DA')
@@ -189,11 +182,7 @@ export function listChanges(file: PdfFile, fromRevision: number): Change[] {
           }
           const oldAnnots = file.resolve(oldDict.get('Annots'), before);
           const newAnnots = file.resolve(newDict.get('Annots'), after);
-          const added = Array.isArray(newAnnots)
-            ? newAnnots.filter(
-                (a) => !(Array.isArray(oldAnnots) ? oldAnnots : []).some((b) => sameValue(a, b)),
-              )
-            : [];
+          const added = addedEntries(oldAnnots, newAnnots);
           for (const a of added) {
             const kind = fieldSignatureKind(file, a, after);
             add(
