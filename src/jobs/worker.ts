@@ -279,8 +279,8 @@ export function createWorker(options: WorkerOptions): Worker {
       if ((await Promise.race([settled, grace])) === 'timeout') {
         for (const [, r] of inFlight) r.abort.abort();
         await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-        await release([...running.keys()]);
-        // Jobs aborted mid-way and already gone from `running` returned early without recording.
+        // Every job that was running, finished or not: release() only touches rows we still hold,
+        // so a job that completed meanwhile stays done, and an aborted one goes back to the queue.
         await release(inFlight.map(([id]) => id));
       }
     },
