@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -80,7 +81,14 @@ export async function openFsBlobStore(options: { root: string; ids: Ids }): Prom
           hash.update(chunk);
           sizeBytes += chunk.length;
         });
-        await pipeline(stream, createWriteStream(tmpPath, { flags: 'wx' }));
+        const out = createWriteStream(tmpPath, { flags: 'wx' });
+        try {
+          await pipeline(stream, out);
+        } finally {
+          // A source failing early rejects before the file has even opened; wait for it to close,
+          // or the clean-up would run first and the file would appear after it.
+          if (!out.closed) await once(out, 'close');
+        }
         await fsyncPath(tmpPath);
         return { sha: hash.digest('hex'), sizeBytes };
       }),
