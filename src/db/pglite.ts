@@ -28,27 +28,47 @@ function toText(value: unknown): string | null {
   return prepared;
 }
 
+/** Beyond this many distinct statements, new ones are planned each time instead of kept. */
+const MAX_PREPARED = 500;
+
 /**
- * One parameterised statement in a single exchange with the WASM backend (parse, bind, describe,
- * execute, sync). PGlite's own `query` makes five exchanges, the first only to learn the parameter
- * types; on the signer's hot paths that overhead was most of the database time.
+ * One parameterised statement in a single exchange with the WASM backend (bind, describe, execute,
+ * sync; parse too the first time). PGlite's own `query` makes five exchanges, the first only to
+ * learn the parameter types, and parses and plans the text every time; on the signer's hot paths
+ * that overhead was most of the database time. Our statements are constants of the code, so each
+ * is prepared once per connection under a name. `forget` drops them all after schema changes,
+ * which would otherwise fail a `SELECT *` with "cached plan must not change result type".
  */
-async function runStatement<Row>(
-  pglite: PGlite,
-  sql: string,
-  params: readonly unknown[],
-): Promise<QueryResult<Row>> {
-  const message = concat([
-    wire.parse({ text: sql, types: [] }),
-    wire.bind({ values: params.map(toText) }),
-    wire.describe({ type: 'P' }),
-    wire.execute({}),
-    wire.sync(),
-  ]);
-  const { messages } = await pglite.execProtocol(message);
-  const result = parse.parseResults(messages, pglite.parsers)[0];
-  const rows = (result?.rows ?? []) as Row[];
-  return { rows, rowCount: result?.affectedRows ?? rows.length };
+function preparedStatements(pglite: PGlite) {
+  const prepared = new Map<string, string>();
+  // Names are never reused, so a statement the server kept after a failed DEALLOCATE cannot clash.
+  let lastNumber = 0;
+  async function run<Row>(sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
+    const known = prepared.get(sql);
+    const name = known ?? (prepared.size < MAX_PREPARED ? `p${++lastNumber}` : '');
+    const message = concat([
+      ...(known ? [] : [wire.parse({ name, text: sql, types: [] })]),
+      wire.bind({ statement: name, values: params.map(toText) }),
+      wire.describe({ type: 'P' }),
+      wire.execute({}),
+      wire.sync(),
+    ]);
+    const { messages } = await pglite.execProtocol(message, { throwOnError: false });
+    // Keep the name only once the server has it: a statement that failed to parse is not prepared.
+    if (!known && name && messages.some((m) => m.name === 'parseComplete')) prepared.set(sql, name);
+    const failure = messages.find((m) => m.name === 'error');
+    if (failure) throw failure;
+    const result = parse.parseResults(messages, pglite.parsers)[0];
+    const rows = (result?.rows ?? []) as Row[];
+    return { rows, rowCount: result?.affectedRows ?? rows.length };
+  }
+  /** After `exec` (migrations, DDL): the next use of each statement plans it against the new schema. */
+  async function forget(exec: (sql: string) => Promise<unknown>): Promise<void> {
+    if (prepared.size === 0) return;
+    prepared.clear();
+    await exec('DEALLOCATE ALL').catch(() => {});
+  }
+  return { run, forget };
 }
 
 /**
@@ -62,21 +82,30 @@ export async function openPglite(dataPath: string | undefined): Promise<Db> {
   let isClosed = false;
   // The same locks PGlite's own `query` takes: outside a transaction a statement waits for any
   // open one to finish; inside, the transaction already holds the outer lock.
+  const statements = preparedStatements(pglite);
   const statement = <Row>(sql: string, params: readonly unknown[]) =>
-    pglite._runExclusiveQuery(() => runStatement<Row>(pglite, sql, params));
+    pglite._runExclusiveQuery(() => statements.run<Row>(sql, params));
   return {
     engine: 'pglite',
     query: <Row>(sql: string, params: readonly unknown[] = []) =>
       pglite._runExclusiveTransaction(() => statement<Row>(sql, params)),
     async exec(sql: string) {
-      await pglite.exec(sql);
+      try {
+        await pglite.exec(sql);
+      } finally {
+        await statements.forget((s) => pglite.exec(s));
+      }
     },
     transaction: (fn) =>
       pglite.transaction((tx) =>
         fn({
           query: <Row>(sql: string, params: readonly unknown[] = []) => statement<Row>(sql, params),
           async exec(sql: string) {
-            await tx.exec(sql);
+            try {
+              await tx.exec(sql);
+            } finally {
+              await statements.forget((s) => tx.exec(s));
+            }
           },
         }),
       ),
