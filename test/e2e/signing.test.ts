@@ -91,6 +91,12 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     // Every failed request but the two refusals this test provokes (wrong code, resend too soon).
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Console warnings and errors too (an unused preload, the favicon): the provoked refusals
+    // only show there as the browser's "Failed to load resource" lines for their 400/429.
+    page.on('console', (m) => {
+      if (['error', 'warning'].includes(m.type()) && !/status of (400|429)\b/.test(m.text()))
+        errors.push(`console ${m.type()}: ${m.text()}`);
+    });
     page.on('response', (r) => {
       if (r.status() >= 400 && !/\/code(\/check)?$/.test(r.url())) errors.push(`${r.status()} ${r.url()}`);
     });

@@ -64,7 +64,9 @@ function page(
       currentUrl: request.url,
       isDev: o.isDev,
       isPrivate: true,
-      scripts: content.title === t(request.locale, 'signing.page.title') ? ['/assets/signing.js'] : [],
+      ...(content.title === t(request.locale, 'signing.page.title')
+        ? { scripts: ['/assets/signing.js'], preloads: ['/assets/pdf.worker.min.mjs'] }
+        : {}),
     }),
   );
 }

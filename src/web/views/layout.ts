@@ -10,6 +10,11 @@ export interface LayoutOptions {
   isDev?: boolean;
   /** Extra scripts (same-origin files only: the CSP allows no inline script). */
   scripts?: string[];
+  /**
+   * Files the page's scripts will ask for later (the PDF worker): fetched alongside the scripts
+   * instead of after them, which is one round trip less before the first page shows on a phone.
+   */
+  preloads?: string[];
   /** Keep search engines away (signing pages carry personal data). */
   isPrivate?: boolean;
 }
@@ -34,8 +39,10 @@ export function layout(options: LayoutOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${options.isPrivate ? html`<meta name="robots" content="noindex, nofollow">` : ''}
 <title>${options.title} · ${t(locale, 'app.name')}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/app.css">
 ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
+${(options.preloads ?? []).map((href) => html`<link rel="modulepreload" href="${href}">`)}
 </head>
 <body>
 <a class="skip" href="#main">${t(locale, 'nav.skip')}</a>
