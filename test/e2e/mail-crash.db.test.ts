@@ -10,7 +10,7 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { migrate, openPglite, openPostgres } from '../../src/db/index.js';
 import { type SmtpRecipientResult, sendSmtp } from '../../src/mail/outbound/index.js';
-import { freePort } from '../support/postfix.js';
+import { freePort } from '../support/ports.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { makeTestPdf } from '../support/test-pdf.js';
 import { waitFor } from '../support/wait.js';

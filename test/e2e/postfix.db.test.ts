@@ -23,7 +23,8 @@ import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
-import { canRunPostfix, freePort, type PostfixInstance, startPostfix } from '../support/postfix.js';
+import { freePort } from '../support/ports.js';
+import { canRunPostfix, type PostfixInstance, startPostfix } from '../support/postfix.js';
 import { makeTestPdf } from '../support/test-pdf.js';
 import { waitFor } from '../support/wait.js';
 

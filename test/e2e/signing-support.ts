@@ -1,26 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { runParaphe, spawnParaphe } from '../support/cli.js';
+import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 
 export const artifactsDir = path.resolve('test-artifacts/signing');
-
-/** A port free right now on loopback (the service's links need it known before it starts). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export interface RunningParaphe {
   dir: string;

@@ -4,22 +4,10 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
-
-/** A free TCP port on loopback (bound then released: good enough for tests on one machine). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether this machine can run the harness: Postfix installed and we are root. */
 export function canRunPostfix(): boolean {
