@@ -72,6 +72,14 @@ function preparedStatements(pglite: PGlite) {
 }
 
 /**
+ * Waits for the event loop's next turn. The WASM backend runs each statement synchronously and
+ * hands the connection on through promises, so a queue of statements would otherwise run in one
+ * go and keep the process from reading sockets: under a burst, requests that had just arrived
+ * waited behind everything already queued, and a health check could stall for a second.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Embedded Postgres (WASM) in a folder of the data dir, or in memory when `dataPath` is undefined.
  * One process owns the folder: several `paraphe` processes need a Postgres server.
  */
@@ -87,8 +95,10 @@ export async function openPglite(dataPath: string | undefined): Promise<Db> {
     pglite._runExclusiveQuery(() => statements.run<Row>(sql, params));
   return {
     engine: 'pglite',
-    query: <Row>(sql: string, params: readonly unknown[] = []) =>
-      pglite._runExclusiveTransaction(() => statement<Row>(sql, params)),
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      await turn();
+      return pglite._runExclusiveTransaction(() => statement<Row>(sql, params));
+    },
     async exec(sql: string) {
       try {
         await pglite.exec(sql);
@@ -99,7 +109,10 @@ export async function openPglite(dataPath: string | undefined): Promise<Db> {
     transaction: (fn) =>
       pglite.transaction((tx) =>
         fn({
-          query: <Row>(sql: string, params: readonly unknown[] = []) => statement<Row>(sql, params),
+          async query<Row>(sql: string, params: readonly unknown[] = []) {
+            await turn();
+            return statement<Row>(sql, params);
+          },
           async exec(sql: string) {
             try {
               await tx.exec(sql);
