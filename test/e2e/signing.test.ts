@@ -160,6 +160,8 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     await page.locator('#code').fill(code);
     await page.locator('#code-check').click();
     await page.locator('#code-ok:not([hidden])').waitFor();
+    // The refusal shown before the phone was confirmed does not linger once it is.
+    assert.equal(await page.locator('#sign-error').isHidden(), true);
     await page.locator('#consent').check();
     await screenshot(page, 'alice-ready');
     await Promise.all([page.waitForURL(/done=1/), page.locator('#sign').click()]);

@@ -107,6 +107,10 @@ async function start(root: HTMLElement): Promise<void> {
     });
   });
 
+  // A refusal of the sign button names one missing step; once the signer does something about it,
+  // the message is stale (clicking again names the next missing step, if any).
+  const clearSignError = () => show('sign-error', null);
+
   // 2. Documents and placements.
   const updateStatus = () => {
     for (const d of docs) {
@@ -119,6 +123,7 @@ async function start(root: HTMLElement): Promise<void> {
           : text('signing.place.none');
     }
     show('place-error', null);
+    clearSignError();
   };
   for (const el of Array.from(root.querySelectorAll<HTMLElement>('.doc'))) {
     docs.push(
@@ -172,10 +177,12 @@ async function start(root: HTMLElement): Promise<void> {
     byId('code-form').hidden = true;
     byId('phone-form').hidden = true;
     byId('code-ok').hidden = false;
+    clearSignError();
   });
 
   // 4. Consent and submit (the button is disabled while a submit is in flight).
   const signButton = byId<HTMLButtonElement>('sign');
+  byId('consent').addEventListener('change', clearSignError);
   signButton.addEventListener('click', async () => {
     show('sign-error', null);
     if (!image) {
