@@ -103,6 +103,7 @@ function lines(o0: {
         t(locale, 'pdf.evidence.pagesOf', {
           document: placement.documentName,
           pages: placement.pages.join(', '),
+          count: placement.pages.length,
         }),
         24,
       );

@@ -8,6 +8,20 @@ describe('i18n', () => {
     assert.equal(t('en', 'error.HTTP_NOT_FOUND'), 'Page not found.');
   });
 
+  it('agrees words with numbers by each language’s plural rules', () => {
+    assert.equal(t('fr', 'signing.page.pages', { count: 1 }), '1 page');
+    assert.equal(t('fr', 'signing.page.pages', { count: 3 }), '3 pages');
+    assert.equal(t('fr', 'signing.place.count', { count: 0 }), '0 signature placée.');
+    assert.equal(t('en', 'signing.place.count', { count: 0 }), '0 signatures placed.');
+    assert.equal(t('en', 'signing.place.count', { count: 1 }), '1 signature placed.');
+    assert.equal(
+      t('fr', 'error.OTP_WRONG_CODE', { attemptsLeft: 2 }),
+      'Code incorrect. Il vous reste 2 essais.',
+    );
+    // A parameter that was not given stays visible rather than vanish.
+    assert.equal(t('en', 'signing.page.pages', {}), '{count} {count|page|pages}');
+  });
+
   it('throws on an unknown key instead of showing it to a person', () => {
     assert.throws(() => t('fr', 'no.such.key'), /unknown i18n key/);
   });

@@ -1,4 +1,5 @@
 import { defaultLocale, type Locale, locales } from './define.js';
+import { fill } from './fill.js';
 import { commonMessages } from './messages/common.js';
 import { envelopesMessages } from './messages/envelopes.js';
 import { keysMessages } from './messages/keys.js';
@@ -42,15 +43,13 @@ export function hasMessage(key: string): boolean {
 }
 
 /**
- * The sentence for `key` in `locale`, with `{name}` placeholders filled. An unknown key is a
+ * The sentence for `key` in `locale`, with its placeholders filled (see `fill`). An unknown key is a
  * programming error and throws, so a missing text never reaches a person as a raw key.
  */
 export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
   const template = tables[locale].get(key);
   if (template === undefined) throw new Error(`unknown i18n key: ${key}`);
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fill(locale, template, params);
 }
 
 /** Picks the best supported language from an Accept-Language header (French when nothing matches). */

@@ -1,3 +1,4 @@
+import { fill } from '../../shared/i18n/fill.js';
 import { DocumentView } from './documents.js';
 import { SignaturePad, typedSignaturePng } from './pad.js';
 
@@ -16,7 +17,7 @@ function byId<T extends HTMLElement>(id: string): T {
 async function start(root: HTMLElement): Promise<void> {
   const texts = JSON.parse(byId('signing-text').textContent ?? '{}') as Record<string, string>;
   const text = (key: string, params: Record<string, string | number> = {}) =>
-    (texts[key] ?? key).replace(/\{(\w+)\}/g, (w, n: string) => (n in params ? String(params[n]) : w));
+    fill(document.documentElement.lang || 'fr', texts[key] ?? key, params);
   const base = root.dataset.base ?? '';
   const csrf = root.dataset.csrf ?? '';
 

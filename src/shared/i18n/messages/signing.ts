@@ -6,7 +6,7 @@ export const signingMessages = defineMessages({
     'signing.page.title': 'Signer les documents',
     'signing.page.asks': '{sender} vous demande de signer « {subject} ».',
     'signing.page.order': 'Signataire {position} sur {total}.',
-    'signing.page.pages': '{count} page(s)',
+    'signing.page.pages': '{count} {count|page|pages}',
     'signing.page.noscript':
       'Cette page a besoin de JavaScript pour afficher les documents et dessiner votre signature.',
     'signing.draw.title': 'Votre signature',
@@ -29,7 +29,7 @@ export const signingMessages = defineMessages({
     'signing.place.zoomOut': 'Réduire les pages',
     'signing.place.loading': 'Chargement du document…',
     'signing.place.none': 'Aucune signature placée sur ce document.',
-    'signing.place.count': '{count} signature(s) placée(s).',
+    'signing.place.count': '{count} {count|signature placée|signatures placées}.',
     'signing.place.page': 'Page {page} sur {total}',
     'signing.place.stamp':
       'Votre signature, page {page}. Flèches pour déplacer, Maj+flèches pour redimensionner, Suppr pour retirer.',
@@ -127,7 +127,7 @@ export const signingMessages = defineMessages({
     'signing.page.title': 'Sign the documents',
     'signing.page.asks': '{sender} asks you to sign “{subject}”.',
     'signing.page.order': 'Signer {position} of {total}.',
-    'signing.page.pages': '{count} page(s)',
+    'signing.page.pages': '{count} {count|page|pages}',
     'signing.page.noscript': 'This page needs JavaScript to show the documents and draw your signature.',
     'signing.draw.title': 'Your signature',
     'signing.draw.mode': 'How to sign',
@@ -149,7 +149,7 @@ export const signingMessages = defineMessages({
     'signing.place.zoomOut': 'Zoom out',
     'signing.place.loading': 'Loading the document…',
     'signing.place.none': 'No signature placed on this document yet.',
-    'signing.place.count': '{count} signature(s) placed.',
+    'signing.place.count': '{count} {count|signature|signatures} placed.',
     'signing.place.page': 'Page {page} of {total}',
     'signing.place.stamp':
       'Your signature, page {page}. Arrows move it, Shift+arrows resize it, Delete removes it.',
