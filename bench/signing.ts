@@ -120,8 +120,20 @@ async function main() {
   // 2. Page 1 of a 10-page PDF under 4G throttling (Chromium, phone viewport, cold cache).
   const ten = await envelopeWith(await makeTestPdf({ pages: 10 }), 'ten-pages');
   for (const profile of [
-    { name: '4G (9 Mbit/s down, 1.5 up, 60 ms RTT)', down: 9e6, up: 1.5e6, latency: 60 },
-    { name: 'slow 4G (1.6 Mbit/s down, 0.75 up, 150 ms RTT)', down: 1.6e6, up: 0.75e6, latency: 150 },
+    {
+      name: '4G (9 Mbit/s down, 1.5 up, 60 ms RTT)',
+      down: 9e6,
+      up: 1.5e6,
+      latency: 60,
+      goal: 'goal <= 1500 ms',
+    },
+    {
+      name: 'slow 4G (1.6 Mbit/s down, 0.75 up, 150 ms RTT)',
+      down: 1.6e6,
+      up: 0.75e6,
+      latency: 150,
+      goal: 'a weak signal, for reference: the goal is set on 4G',
+    },
   ]) {
     const runs: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -142,7 +154,7 @@ async function main() {
       await browser.close();
     }
     console.log(
-      `page 1 of a 10-page PDF visible, ${profile.name}: median ${pct(runs, 50)} ms (runs ${runs.join(', ')}; goal <= 1500 ms on 4G)`,
+      `page 1 of a 10-page PDF visible, ${profile.name}: median ${pct(runs, 50)} ms (runs ${runs.join(', ')}; ${profile.goal})`,
     );
   }
 
