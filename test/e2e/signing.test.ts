@@ -166,6 +166,7 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     await screenshot(page, 'alice-ready');
     await Promise.all([page.waitForURL(/done=1/), page.locator('#sign').click()]);
     await page.getByRole('heading', { name: 'Merci, c’est signé' }).waitFor();
+    assert.match(String(await page.locator('main').textContent()), /quand tout le monde aura signé/);
     await screenshot(page, 'alice-signed');
     assert.deepEqual(await seriousViolations(page), []);
     assert.deepEqual(errors, []);
@@ -232,6 +233,10 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     await page.locator('#sign').tap();
     await page.waitForURL(/done=1/);
     await page.getByRole('heading', { name: 'Merci, c’est signé' }).waitFor();
+    // The last signer waits for nobody: the page says the sealed documents are on their way.
+    const bobDone = String(await page.locator('main').textContent());
+    assert.match(bobDone, /Tout le monde a signé/);
+    assert.doesNotMatch(bobDone, /quand tout le monde aura signé/);
     await screenshot(page, 'bob-signed-phone');
     assert.ok(['signed', 'already-signed'].includes(replayStatus), replayStatus);
     await page.close();

@@ -41,6 +41,14 @@ function intro(locale: Locale, view: SigningView): SafeHtml {
   return html`<p class="sign-from">${t(locale, 'signing.page.asks', { sender: view.envelope.senderAddress, subject: view.envelope.subject })}</p>`;
 }
 
+/** What a signer who has signed waits for: the others, the sealed documents, or nothing more. */
+function signedNext(view: SigningView): string {
+  if (view.envelope.status === 'completed') return 'signing.state.signed.completed';
+  // The last signature is in and the documents are being sealed: nobody else is waited for.
+  if (view.signedCount === view.signers.length) return 'signing.state.signed.sealing';
+  return 'signing.state.signed.next';
+}
+
 /** The page for every state but "your turn": one clear sentence of what happened and what comes next. */
 export function statePage(
   locale: Locale,
@@ -59,8 +67,7 @@ export function statePage(
 <h1 id="state-title">${title}</h1>
 ${intro(locale, view)}
 <p class="notice" role="status">${t(locale, `${key}.body`, params)}</p>
-${view.state === 'signed' && view.envelope.status !== 'completed' ? html`<p>${t(locale, 'signing.state.signed.next', params)}</p>` : ''}
-${view.state === 'signed' && view.envelope.status === 'completed' ? html`<p>${t(locale, 'signing.state.signed.completed')}</p>` : ''}
+${view.state === 'signed' ? html`<p>${t(locale, signedNext(view), params)}</p>` : ''}
 ${documentList(locale, view)}
 </section>`;
   return { title, body };

@@ -67,6 +67,8 @@ export const signingMessages = defineMessages({
       'Vous recevrez les documents signés par e-mail quand tout le monde aura signé.',
     'signing.state.signed.completed':
       'Tout le monde a signé : les documents signés vous ont été envoyés par e-mail.',
+    'signing.state.signed.sealing':
+      'Tout le monde a signé : vous recevrez les documents signés et scellés par e-mail dans un instant.',
     'signing.state.thanks.title': 'Merci, c’est signé',
     'signing.state.declined.title': 'Demande refusée',
     'signing.state.declined.body':
@@ -185,6 +187,8 @@ export const signingMessages = defineMessages({
     'signing.state.signed.body': 'Your signature is recorded ({count} of {total}).',
     'signing.state.signed.next': 'You will receive the signed documents by email once everyone has signed.',
     'signing.state.signed.completed': 'Everyone has signed: the signed documents were sent to you by email.',
+    'signing.state.signed.sealing':
+      'Everyone has signed: you will receive the signed and sealed documents by email in a moment.',
     'signing.state.thanks.title': 'Thank you, it is signed',
     'signing.state.declined.title': 'Request declined',
     'signing.state.declined.body':
