@@ -2,10 +2,44 @@ import type { Queryable } from '../db/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Ids } from '../shared/ids.js';
 
+/**
+ * Every kind of event the trail records. A closed list, so each has a label on the evidence page
+ * (`audit.event.<type>` in the i18n catalogue) and a new kind cannot be recorded without one.
+ */
+export const AUDIT_EVENT_TYPES = [
+  'envelope.created',
+  'envelope.copies_queued',
+  'envelope.all_signed',
+  'envelope.sealed',
+  'envelope.completed',
+  'envelope.declined',
+  'envelope.cancelled',
+  'envelope.expired',
+  'sign_request.refused',
+  'signer.link_issued',
+  'signer.turn_started',
+  'signer.signed',
+  'signature.recorded',
+  'sms.code.requested',
+  'sms.code.refused',
+  'sms.code.sent',
+  'sms.code.send_failed',
+  'sms.code.abandoned',
+  'sms.code.wrong',
+  'sms.code.confirmed',
+  'sms.code.check_refused',
+  'sms.code.expired',
+  'sms.code.locked',
+  'sms.delivery',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export const AUDIT_ACTORS = ['system', 'sender', 'signer', 'operator'] as const;
+
 /** One line of an envelope's evidence trail. `data` must hold no secret (codes, tokens). */
 export interface AuditEventInput {
-  type: string;
-  actor: 'system' | 'sender' | 'signer' | 'operator';
+  type: AuditEventType;
+  actor: (typeof AUDIT_ACTORS)[number];
   envelopeId?: string | null;
   signerId?: string | null;
   ip?: string | null;
@@ -13,7 +47,9 @@ export interface AuditEventInput {
   data?: Record<string, unknown>;
 }
 
-export interface AuditEvent extends Required<Omit<AuditEventInput, 'data'>> {
+export interface AuditEvent extends Required<Omit<AuditEventInput, 'data' | 'type'>> {
+  /** As stored: a kind this version no longer records still reads back. */
+  type: string;
   id: string;
   data: Record<string, unknown>;
   createdAt: Date;

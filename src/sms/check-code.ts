@@ -1,4 +1,4 @@
-import { recordAuditEvent } from '../audit/index.js';
+import { type AuditEventType, recordAuditEvent } from '../audit/index.js';
 import type { SmsDeps } from './deps.js';
 import { otpCodeMatches } from './otp-crypto.js';
 import { maskPhoneNumber } from './phone.js';
@@ -55,7 +55,7 @@ export async function checkCode(deps: SmsDeps, input: CheckCodeInput): Promise<C
     );
     const challenge = rows[0];
     if (!challenge || challenge.status === 'confirmed') return refusal('no_code', 'OTP_NO_CODE');
-    const audit = (type: string, data: Record<string, unknown>) =>
+    const audit = (type: AuditEventType, data: Record<string, unknown>) =>
       recordAuditEvent(tx, deps, {
         type,
         actor: 'signer',

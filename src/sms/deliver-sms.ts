@@ -1,4 +1,4 @@
-import { recordAuditEvent } from '../audit/index.js';
+import { type AuditEventType, recordAuditEvent } from '../audit/index.js';
 import { AppError } from '../shared/errors.js';
 import type { SmsDeps } from './deps.js';
 import { openSmsBody } from './otp-crypto.js';
@@ -55,7 +55,7 @@ export async function deliverSms(deps: SmsDeps, messageId: string): Promise<Deli
   );
   const row = rows[0];
   if (!row) return { outcome: 'skipped' };
-  const audit = async (type: string, data: Record<string, unknown>) => {
+  const audit = async (type: AuditEventType, data: Record<string, unknown>) => {
     if (row.purpose !== 'otp') return;
     await recordAuditEvent(deps.db, deps, {
       type,

@@ -1,4 +1,4 @@
-import { type Locale, t } from '../../shared/i18n/index.js';
+import { hasMessage, type Locale, t } from '../../shared/i18n/index.js';
 import type { DrawFont, Fonts } from '../core/fonts.js';
 import { type FontKey, num, showText } from '../core/text.js';
 
@@ -64,6 +64,7 @@ function lines(o0: {
       out.push({ text: textLine, font, size, indent, color: o.color, gapBefore: i === 0 ? o.gapBefore : 0 });
     });
   };
+  const labelled = (key: string) => (hasMessage(key) ? t(locale, key) : undefined);
   const heading = (key: string) => para(t(locale, key), { font: 'bold', size: 11, gapBefore: 10 });
   const sep = locale === 'fr' ? ' : ' : ': ';
   const field = (key: string, value: string, indent = 12) =>
@@ -111,9 +112,13 @@ function lines(o0: {
   }
   heading('pdf.evidence.events');
   for (const event of [...evidence.events].sort((a, b) => a.at.getTime() - b.at.getTime())) {
-    const who = event.actor ? ` — ${event.actor}` : '';
+    // The label for people, then the code as evidence.json and the audit table spell it; an actor
+    // may also be an address, shown as is.
+    const label = labelled(`audit.event.${event.type}`);
+    const what = label ? `${label} (${event.type})` : event.type;
+    const who = event.actor ? ` — ${labelled(`audit.actor.${event.actor}`) ?? event.actor}` : '';
     const detail = event.detail ? ` — ${event.detail}` : '';
-    para(`${utc(event.at)}  ${event.type}${who}${detail}`, { indent: 12, size: 8 });
+    para(`${utc(event.at)}  ${what}${who}${detail}`, { indent: 12, size: 8 });
   }
   heading('pdf.evidence.howToVerify');
   para(t(locale, 'pdf.evidence.howToVerifyText'), { indent: 12 });

@@ -96,6 +96,9 @@ describe('sealDocument', () => {
     assert.match(page, /eloise@example\.org/);
     assert.match(page, /\+33 6•• •• •• 42/);
     assert.match(page, /2026-11-26 10:01:00 UTC/);
+    // Events read in the page's language, with the code evidence.json uses.
+    assert.match(page, /Demande de signature reçue \(envelope\.created\) — contact@dupont\.example/);
+    assert.match(page, /Le signataire a signé \(signer\.signed\) — signataire/);
     const json = JSON.parse(tools.attachment(sealed.pdfBytes));
     assert.equal(json.envelopeId, 'env_3f9c2a7e');
     assert.equal(json.signers[0].codeConfirmedAt, '2026-11-26T10:01:00.000Z');

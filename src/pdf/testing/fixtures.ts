@@ -57,8 +57,8 @@ export function sampleEvidence(documentName = 'contrat.pdf'): Evidence {
       },
       {
         at: new Date('2026-11-26T10:02:00Z'),
-        type: 'signature.completed',
-        actor: 'eloise@example.org',
+        type: 'signer.signed',
+        actor: 'signer',
         detail: null,
       },
     ],

@@ -1,5 +1,6 @@
 import { defaultLocale, type Locale, locales } from './define.js';
 import { fill } from './fill.js';
+import { auditMessages } from './messages/audit.js';
 import { commonMessages } from './messages/common.js';
 import { envelopesMessages } from './messages/envelopes.js';
 import { keysMessages } from './messages/keys.js';
@@ -22,6 +23,7 @@ const catalogues = [
   envelopesMessages,
   mailMessages,
   signingMessages,
+  auditMessages,
 ] as const;
 
 const tables: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };
