@@ -166,7 +166,9 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     await screenshot(page, 'alice-ready');
     await Promise.all([page.waitForURL(/done=1/), page.locator('#sign').click()]);
     await page.getByRole('heading', { name: 'Merci, c’est signé' }).waitFor();
-    assert.match(String(await page.locator('main').textContent()), /quand tout le monde aura signé/);
+    const aliceDone = String(await page.locator('main').textContent());
+    assert.match(aliceDone, /\(1 signature sur 2\)/);
+    assert.match(aliceDone, /quand tout le monde aura signé/);
     await screenshot(page, 'alice-signed');
     assert.deepEqual(await seriousViolations(page), []);
     assert.deepEqual(errors, []);
@@ -235,6 +237,7 @@ describe('signing, end to end in Chromium', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: 'Merci, c’est signé' }).waitFor();
     // The last signer waits for nobody: the page says the sealed documents are on their way.
     const bobDone = String(await page.locator('main').textContent());
+    assert.match(bobDone, /\(2 signatures sur 2\)/);
     assert.match(bobDone, /Tout le monde a signé/);
     assert.doesNotMatch(bobDone, /quand tout le monde aura signé/);
     await screenshot(page, 'bob-signed-phone');

@@ -62,7 +62,8 @@ export const signingMessages = defineMessages({
     'signing.state.not-yet.body':
       'En attente de la signature de {waitingFor}. Nous vous enverrons un e-mail avec votre lien dès que ce sera à vous.',
     'signing.state.signed.title': 'Vous avez signé',
-    'signing.state.signed.body': 'Votre signature est enregistrée ({count} sur {total}).',
+    'signing.state.signed.body':
+      'Votre signature est enregistrée ({count} {count|signature|signatures} sur {total}).',
     'signing.state.signed.next':
       'Vous recevrez les documents signés par e-mail quand tout le monde aura signé.',
     'signing.state.signed.completed':
@@ -184,7 +185,8 @@ export const signingMessages = defineMessages({
     'signing.state.not-yet.body':
       'Waiting for {waitingFor} to sign. We will email you your link as soon as it is your turn.',
     'signing.state.signed.title': 'You have signed',
-    'signing.state.signed.body': 'Your signature is recorded ({count} of {total}).',
+    'signing.state.signed.body':
+      'Your signature is recorded ({count} {count|signature|signatures} of {total}).',
     'signing.state.signed.next': 'You will receive the signed documents by email once everyone has signed.',
     'signing.state.signed.completed': 'Everyone has signed: the signed documents were sent to you by email.',
     'signing.state.signed.sealing':
