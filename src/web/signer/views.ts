@@ -44,8 +44,7 @@ function intro(locale: Locale, view: SigningView): SafeHtml {
 /** What a signer who has signed waits for: the others, the sealed documents, or nothing more. */
 function signedNext(view: SigningView): string {
   if (view.envelope.status === 'completed') return 'signing.state.signed.completed';
-  // The last signature is in and the documents are being sealed: nobody else is waited for.
-  if (view.signedCount === view.signers.length) return 'signing.state.signed.sealing';
+  if (view.envelope.status === 'sealing') return 'signing.state.signed.sealing';
   return 'signing.state.signed.next';
 }
 
