@@ -70,6 +70,11 @@ export const signingMessages = defineMessages({
       'Tout le monde a signé : les documents signés vous ont été envoyés par e-mail.',
     'signing.state.signed.sealing':
       'Tout le monde a signé : vous recevrez les documents signés et scellés par e-mail dans un instant.',
+    'signing.state.signed.declined':
+      '{decliner} a refusé de signer : la demande est close et aucun document ne sera signé.',
+    'signing.state.signed.expired':
+      'La demande a expiré avant que tout le monde signe : aucun document ne sera signé. {sender} peut l’envoyer à nouveau.',
+    'signing.state.signed.cancelled': 'La demande a été annulée : aucun document ne sera signé.',
     'signing.state.thanks.title': 'Merci, c’est signé',
     'signing.state.declined.title': 'Demande refusée',
     'signing.state.declined.body':
@@ -191,6 +196,11 @@ export const signingMessages = defineMessages({
     'signing.state.signed.completed': 'Everyone has signed: the signed documents were sent to you by email.',
     'signing.state.signed.sealing':
       'Everyone has signed: you will receive the signed and sealed documents by email in a moment.',
+    'signing.state.signed.declined':
+      '{decliner} declined to sign: the request is closed and no document will be signed.',
+    'signing.state.signed.expired':
+      'The request expired before everyone signed: no document will be signed. {sender} can send it again.',
+    'signing.state.signed.cancelled': 'The request was cancelled: no document will be signed.',
     'signing.state.thanks.title': 'Thank you, it is signed',
     'signing.state.declined.title': 'Request declined',
     'signing.state.declined.body':
