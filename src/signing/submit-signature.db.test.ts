@@ -7,7 +7,8 @@ import { simpleParser } from 'mailparser';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
 import { signaturePng } from '../../test/support/signature-png.js';
-import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
+import { testSigningDeps } from '../../test/support/signing.js';
+import { latestDevCode } from '../../test/support/sms.js';
 import { createAccount } from '../accounts/index.js';
 import { listAuditEvents } from '../audit/index.js';
 import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
@@ -17,7 +18,6 @@ import { ensureDevSealKey } from '../keys/index.js';
 import { manualClock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
 import { randomIds } from '../shared/ids.js';
-import { devSmsSender } from '../sms/index.js';
 import { declineSigning } from './decline-signing.js';
 import type { SigningDeps } from './deps.js';
 import { sealEnvelope } from './seal-envelope.js';
@@ -44,45 +44,9 @@ describe('signing use cases', () => {
     db = await freshDb();
     dir = mkdtempSync(path.join(tmpdir(), 'paraphe-signing-'));
     blobs = await openFsBlobStore({ root: dir, ids: randomIds });
-    const ids = randomIds;
-    const settings = testSmsSettings();
-    const sms = {
-      db,
-      clock,
-      ids,
-      sender: devSmsSender({ db, clock, ids }),
-      settings,
-      secret: settings.otpSecret ?? '',
-    };
     const key = await ensureDevSealKey(path.join(dir, 'keys'));
-    deps = {
-      db,
-      blobs,
-      clock,
-      ids,
-      sms,
-      settings: {
-        publicUrl: 'https://sign.example.test',
-        codeFreshSeconds: 900,
-        reminderAfterDays: 3,
-        reminderEveryDays: 3,
-        reminderMax: 3,
-        sealedAttachMaxBytes: 15 * 1024 * 1024,
-        ratePerIpPerMinute: 1000,
-        ratePerTokenPerMinute: 1000,
-        sealStuckMinutes: 15,
-        sweepSeconds: 60,
-        notifyFrom: 'Paraphe <noreply@example.test>',
-      },
-      seal: {
-        getKey: async () => key,
-        reason: () => 'TEST',
-        location: '',
-        contactInfo: '',
-        docMdpPermissions: 1,
-        locale: 'fr',
-      },
-    };
+    deps = testSigningDeps({ db, blobs, clock, getKey: async () => key });
+    const ids = deps.ids;
     const account = await createAccount(
       { db, clock, ids },
       { name: 'Test', mailboxes: ['sender@example.test'] },
