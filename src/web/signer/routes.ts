@@ -93,16 +93,20 @@ function page(
   );
 }
 
-/** The refusal a JSON caller gets for an SMS "no": its code and the sentence to show. */
+/**
+ * The refusal a JSON caller gets for an SMS "no": its code and the sentence to show, and when a
+ * wait ends it, how long (the page counts it down on "send another code").
+ */
 function refused(
   reply: FastifyReply,
   locale: Locale,
-  r: { code: string; params: Record<string, string | number> },
+  r: { code: string; params: Record<string, string | number>; retryAfterSeconds?: number },
   status = 400,
 ) {
-  return reply
-    .code(status)
-    .send({ error: { code: r.code, message: t(locale, `error.${r.code}`, r.params) } });
+  return reply.code(status).send({
+    error: { code: r.code, message: t(locale, `error.${r.code}`, r.params) },
+    ...(r.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: r.retryAfterSeconds }),
+  });
 }
 
 /**

@@ -20,6 +20,7 @@ const CLIENT_KEYS = [
   'signing.submit.sending',
   'signing.submit.button',
   'signing.submit.network',
+  'signing.code.resendIn',
 ];
 
 /** A JSON data block (never executed, so the CSP allows it); `<` escaped so it cannot close the tag. */
@@ -158,6 +159,7 @@ ${view.documents.map(
     <button type="submit" id="code-check">${t(locale, 'signing.code.check')}</button>
     <button type="button" id="code-resend" class="secondary">${t(locale, 'signing.code.resend')}</button>
   </div>
+  <p class="hint" id="code-resend-in" hidden></p>
 </form>
 <p class="ok" id="code-ok" role="status" hidden>${t(locale, 'signing.code.confirmed')}</p>
 <p class="error" id="phone-error" role="alert" hidden></p>
