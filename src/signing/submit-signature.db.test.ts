@@ -7,7 +7,8 @@ import { simpleParser } from 'mailparser';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
 import { signaturePng } from '../../test/support/signature-png.js';
-import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
+import { testSigningDeps } from '../../test/support/signing.js';
+import { latestDevCode } from '../../test/support/sms.js';
 import { createAccount } from '../accounts/index.js';
 import { listAuditEvents } from '../audit/index.js';
 import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
@@ -16,8 +17,8 @@ import { createEnvelope, getEnvelope, issueSignerLink } from '../envelopes/index
 import { ensureDevSealKey } from '../keys/index.js';
 import { manualClock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
 import { randomIds } from '../shared/ids.js';
-import { devSmsSender } from '../sms/index.js';
 import { declineSigning } from './decline-signing.js';
 import type { SigningDeps } from './deps.js';
 import { sealEnvelope } from './seal-envelope.js';
@@ -44,45 +45,9 @@ describe('signing use cases', () => {
     db = await freshDb();
     dir = mkdtempSync(path.join(tmpdir(), 'paraphe-signing-'));
     blobs = await openFsBlobStore({ root: dir, ids: randomIds });
-    const ids = randomIds;
-    const settings = testSmsSettings();
-    const sms = {
-      db,
-      clock,
-      ids,
-      sender: devSmsSender({ db, clock, ids }),
-      settings,
-      secret: settings.otpSecret ?? '',
-    };
     const key = await ensureDevSealKey(path.join(dir, 'keys'));
-    deps = {
-      db,
-      blobs,
-      clock,
-      ids,
-      sms,
-      settings: {
-        publicUrl: 'https://sign.example.test',
-        codeFreshSeconds: 900,
-        reminderAfterDays: 3,
-        reminderEveryDays: 3,
-        reminderMax: 3,
-        sealedAttachMaxBytes: 15 * 1024 * 1024,
-        ratePerIpPerMinute: 1000,
-        ratePerTokenPerMinute: 1000,
-        sealStuckMinutes: 15,
-        sweepSeconds: 60,
-        notifyFrom: 'Paraphe <noreply@example.test>',
-      },
-      seal: {
-        getKey: async () => key,
-        reason: () => 'TEST',
-        location: '',
-        contactInfo: '',
-        docMdpPermissions: 1,
-        locale: 'fr',
-      },
-    };
+    deps = testSigningDeps({ db, blobs, clock, getKey: async () => key });
+    const ids = deps.ids;
     const account = await createAccount(
       { db, clock, ids },
       { name: 'Test', mailboxes: ['sender@example.test'] },
@@ -206,6 +171,8 @@ describe('signing use cases', () => {
   it('refuses a submit without a confirmed code, without consent, or without a placement on a document', async () => {
     const alice = tokens[0] as string;
     assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    // No code was ever confirmed: the sentence must not speak of a confirmed code that expired.
+    assert.doesNotMatch(t('fr', 'error.SIGNING_CODE_REQUIRED'), /confirmé a expiré|expir/);
     assert.equal(
       await code(submitSignature(deps, { ...request(alice), isConsentGiven: false })),
       'SIGNING_CONSENT_REQUIRED',
@@ -233,7 +200,13 @@ describe('signing use cases', () => {
     const alice = tokens[0] as string;
     await confirmPhone(alice, '+33612345678');
     clock.advance(901_000);
-    assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    const refusal = await submitSignature(deps, request(alice)).catch((error: unknown) => error);
+    assert.ok(isAppError(refusal));
+    assert.equal(refusal.code, 'SIGNING_CODE_STALE');
+    assert.equal(
+      t('fr', refusal.userMessage, refusal.details as Record<string, number>),
+      'Votre numéro a été confirmé il y a plus de 15 minutes : demandez un nouveau code pour le confirmer à nouveau.',
+    );
   });
 
   it('records one Signature for two concurrent submits and passes the turn to Bob', async () => {
