@@ -125,6 +125,8 @@ export const signingMessages = defineMessages({
       'Placez votre signature sur chaque document : « {document} » n’en a pas.',
     'error.SIGNING_RATE_LIMITED': 'Trop de demandes. Réessayez dans {seconds} secondes.',
     'error.SIGNING_CSRF_INVALID': 'La page a expiré. Rechargez-la et recommencez.',
+    'error.SIGNING_IMAGE_BLANK':
+      'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
   },
   en: {
     'signing.page.title': 'Sign the documents',
@@ -242,5 +244,7 @@ export const signingMessages = defineMessages({
     'error.SIGNING_PLACEMENT_MISSING': 'Place your signature on every document: “{document}” has none.',
     'error.SIGNING_RATE_LIMITED': 'Too many requests. Try again in {seconds} seconds.',
     'error.SIGNING_CSRF_INVALID': 'The page has expired. Reload it and start again.',
+    'error.SIGNING_IMAGE_BLANK':
+      'The signature is empty or nearly so: draw it in full in the box, or type your name.',
   },
 });
