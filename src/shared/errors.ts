@@ -102,6 +102,7 @@ export const errorCatalogue = {
   SIGNING_RATE_LIMITED: 'rate_limited',
   SIGNING_CSRF_INVALID: 'forbidden',
   SIGNING_CODE_STALE: 'forbidden',
+  SIGNING_IMAGE_BLANK: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
