@@ -2,7 +2,8 @@ import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config/index.js';
+import { z } from 'zod';
+import type { Config } from '../config/index.js';
 import {
   createTsaClient,
   devSealRoot,
@@ -15,7 +16,7 @@ import type { SignatureReport, VerifyPdfReport } from '../pdf/verify/index.js';
 import { verifyPdf } from '../pdf/verify/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { reportAndExit } from './run.js';
+import { type CliDeps, cliReadableFile, parseArguments, reportAndExit } from './run.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -34,6 +35,24 @@ function parseRect(value: string): { x: number; y: number; width: number; height
   const [x = 0, y = 0, width = 0, height = 0] = parts;
   return { x, y, width, height };
 }
+
+const VerifyArgs = z.object({ '<file>': cliReadableFile, '--trust': z.array(cliReadableFile) });
+const SealArgs = z.object({
+  '<in>': cliReadableFile,
+  '--stamp': cliReadableFile.optional(),
+  '--page': z
+    .string()
+    .regex(/^[1-9]\d*$/, { error: 'expected a page number from 1' })
+    .transform(Number),
+  '--rect': z.string().transform((value, ctx) => {
+    try {
+      return parseRect(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected x,y,w,h in PDF points' });
+      return z.NEVER;
+    }
+  }),
+});
 
 const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
 
@@ -89,7 +108,8 @@ function trustRoots(files: string[], config: Config): Uint8Array[] {
  * `paraphe seal` and `paraphe verify`. Neither needs the database: they take the configuration only
  * (`getConfig`, replaceable in tests).
  */
-export function registerPdfCommands(program: Command, getConfig: () => Config = () => loadConfig()): void {
+export function registerPdfCommands(program: Command, deps: CliDeps): void {
+  const { io, getConfig } = deps;
   program
     .command('verify')
     .description('verify every signature of a PDF (exit 0 only when all are valid)')
@@ -104,22 +124,19 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
     .option('--json', 'print the report as JSON')
     .action(async (file: string, options: { trust: string[]; offline?: boolean; json?: boolean }) => {
       try {
+        parseArguments(VerifyArgs, { '<file>': file, '--trust': options.trust });
         const config = getConfig();
         const roots = trustRoots(options.trust, config);
         const report = await verifyPdf(readInput(file), {
           trustRoots: roots,
           ...(options.offline ? {} : { fetchCrl: (url) => fetchCrlOverHttp(url) }),
         });
-        process.stdout.write(
-          options.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(file, report),
-        );
+        io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(file, report));
         if (roots.length === 0 && !options.json)
-          process.stdout.write(
-            'note: no trust anchor given (--trust ROOT.pem): no signature can be trusted\n',
-          );
-        process.exitCode = report.isValid ? 0 : 1;
+          io.out('note: no trust anchor given (--trust ROOT.pem): no signature can be trusted\n');
+        io.setExitCode(report.isValid ? 0 : 1);
       } catch (error) {
-        reportAndExit(error);
+        reportAndExit(io, error);
       }
     });
 
@@ -155,6 +172,12 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
       ) => {
         let close: (() => void) | undefined;
         try {
+          const args = parseArguments(SealArgs, {
+            '<in>': input,
+            '--stamp': options.stamp,
+            '--page': options.page,
+            '--rect': options.rect,
+          });
           const config = getConfig();
           const pdfBytes = readInput(input);
           const key = await loadSealKey({
@@ -169,8 +192,8 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
           const stamps = options.stamp
             ? [
                 {
-                  page: Number(options.page),
-                  rect: parseRect(options.rect),
+                  page: args['--page'],
+                  rect: args['--rect'],
                   imagePng: new Uint8Array(readFileSync(options.stamp)),
                   signerName: options.signerName,
                   signedAt: now,
@@ -195,7 +218,7 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
                       ip: null,
                       userAgent: 'paraphe seal (CLI)',
                       signedAt: now,
-                      placements: [{ documentName: name, pages: [Number(options.page)] }],
+                      placements: [{ documentName: name, pages: [args['--page']] }],
                     },
                   ]
                 : [],
@@ -216,12 +239,12 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
           });
           writeFileSync(options.output, sealed.pdfBytes);
           const subject = new X509Certificate(key.certificate).subject.replace(/\n/g, ', ');
-          process.stdout.write(
+          io.out(
             `sealed ${input} -> ${options.output} (${sealed.kind}, ${sealed.pdfBytes.length} bytes, sha256 ${sealed.sha256})\n  key: ${subject}${key.isTestKey ? ' [TEST KEY — not trusted]' : ''}\n  timestamp: ${config.seal.tsaUrls.length > 0 ? 'yes' : 'no (PARAPHE_TSA_URLS not set)'}\n`,
           );
         } catch (error) {
           close?.();
-          reportAndExit(error);
+          reportAndExit(io, error);
         }
         close?.();
       },

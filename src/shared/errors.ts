@@ -101,6 +101,8 @@ export const errorCatalogue = {
   SIGNING_PLACEMENT_MISSING: 'invalid',
   SIGNING_RATE_LIMITED: 'rate_limited',
   SIGNING_CSRF_INVALID: 'forbidden',
+  // operator CLI
+  CLI_ARGUMENT_INVALID: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
