@@ -3,20 +3,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Config } from '../config/index.js';
-import {
-  createTsaClient,
-  devSealRoot,
-  fetchCrlOverHttp,
-  loadSealKey,
-  readPemCertificates,
-} from '../keys/index.js';
+import { createTsaClient, fetchCrlOverHttp, loadSealKey } from '../keys/index.js';
 import { sealDocument } from '../pdf/index.js';
 import type { SignatureReport, VerifyPdfReport } from '../pdf/verify/index.js';
 import { verifyPdf } from '../pdf/verify/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import { type CliDeps, cliReadableFile, parseArguments, reportAndExit } from './run.js';
+import { describeTrustAnchors, resolveTrustAnchors, type TrustAnchors } from './trust-anchors.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -57,26 +51,31 @@ const SealArgs = z.object({
 const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
 
 /** A person-readable report, one block per signature. */
-export function formatVerifyReport(file: string, report: VerifyPdfReport): string {
-  const out: string[] = [`File: ${file} (${report.revisions} revision(s))`];
+export function formatVerifyReport(file: string, report: VerifyPdfReport, anchors: TrustAnchors): string {
+  const out: string[] = [`File: ${file} (${report.revisions} revision(s))`, describeTrustAnchors(anchors)];
   if (report.dss)
     out.push(
       `DSS: ${report.dss.certs} cert(s), ${report.dss.ocsps} OCSP, ${report.dss.crls} CRL, ${report.dss.vri} VRI`,
     );
   for (const p of report.problems) out.push(`! ${p}`);
-  for (const s of report.signatures) out.push(...formatSignature(s));
-  out.push(`VERDICT: ${report.isValid ? 'VALID' : 'INVALID'}`);
+  for (const s of report.signatures) out.push(...formatSignature(s, anchors));
+  // A seal that chains only to the dev CA is valid here and worth nothing anywhere else: say so.
+  const isTestOnly = anchors.isTest && report.signatures.some((s) => s.trust.isTrusted);
+  out.push(
+    `VERDICT: ${report.isValid ? 'VALID' : 'INVALID'}${isTestOnly ? ' (TEST dev CA, not trusted)' : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
-function formatSignature(s: SignatureReport): string[] {
+function formatSignature(s: SignatureReport, anchors: TrustAnchors): string[] {
+  const testMark = anchors.isTest && s.trust.isTrusted ? ' — by the TEST dev CA only' : '';
   const kind = s.kind === 'certification' ? `certification (DocMDP P=${s.docMdpLevel})` : s.kind;
   const lines = [
     '',
     `Signature #${s.index}${s.fieldName ? ` "${s.fieldName}"` : ''}: ${kind}, ${s.subFilter ?? 'no SubFilter'} — ${s.isValid ? 'VALID' : 'INVALID'}`,
     `  signer:       ${s.signer ?? 'unknown'}`,
     `  integrity:    byte range ${mark(s.integrity.isByteRangeValid)}, digest ${mark(s.integrity.isDigestMatching)}, signature ${mark(s.integrity.isSignatureValid)}`,
-    `  trusted:      ${mark(s.trust.isTrusted)}${s.trust.chain.length > 1 ? ` (${s.trust.chain.slice(1).join(' → ')})` : ''}`,
+    `  trusted:      ${mark(s.trust.isTrusted)}${testMark}${s.trust.chain.length > 1 ? ` (${s.trust.chain.slice(1).join(' → ')})` : ''}`,
     `  revocation:   ${s.revocation.status === 'unknown' ? `unknown (${s.revocation.reason})` : `${s.revocation.status} (${s.revocation.source})`}`,
   ];
   if (s.kind !== 'document-timestamp')
@@ -92,16 +91,6 @@ function formatSignature(s: SignatureReport): string[] {
   for (const p of s.problems) lines.push(`  ! ${p}`);
   for (const w of s.warnings) lines.push(`  ~ ${w}`);
   return lines;
-}
-
-/** Trust anchors: the --trust files, else (dev) the generated dev CA. */
-function trustRoots(files: string[], config: Config): Uint8Array[] {
-  const roots = files.flatMap((f) => readPemCertificates(readFileSync(f, 'utf8')));
-  if (roots.length === 0 && files.length > 0)
-    throw new AppError('PDF_VERIFY_UNREADABLE', 'no certificate in the --trust file(s)');
-  if (roots.length > 0) return roots;
-  const dev = config.isDev ? devSealRoot(config.dataDir) : undefined;
-  return dev ? [dev] : [];
 }
 
 /**
@@ -125,15 +114,16 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
     .action(async (file: string, options: { trust: string[]; offline?: boolean; json?: boolean }) => {
       try {
         parseArguments(VerifyArgs, { '<file>': file, '--trust': options.trust });
-        const config = getConfig();
-        const roots = trustRoots(options.trust, config);
+        const anchors = resolveTrustAnchors(options.trust, getConfig);
         const report = await verifyPdf(readInput(file), {
-          trustRoots: roots,
+          trustRoots: anchors.roots,
           ...(options.offline ? {} : { fetchCrl: (url) => fetchCrlOverHttp(url) }),
         });
-        io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(file, report));
-        if (roots.length === 0 && !options.json)
-          io.out('note: no trust anchor given (--trust ROOT.pem): no signature can be trusted\n');
+        io.out(
+          options.json
+            ? `${JSON.stringify({ ...report, trustAnchors: { source: anchors.source, files: anchors.files, isTest: anchors.isTest } }, null, 2)}\n`
+            : formatVerifyReport(file, report, anchors),
+        );
         io.setExitCode(report.isValid ? 0 : 1);
       } catch (error) {
         reportAndExit(io, error);
