@@ -105,6 +105,7 @@ export const EnvSchema = z.object({
     .default('1')
     .transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
   PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
+  PARAPHE_VERIFY_TRUST: envList.optional(),
   // signing
   PARAPHE_SIGNING_CODE_FRESH_SECONDS: envPositiveInt.default(900),
   PARAPHE_REMINDER_AFTER_DAYS: envPositiveInt.default(3),
@@ -244,6 +245,7 @@ export function shapeConfig(env: Env, cwd: string) {
       evidenceLocales: (env.PARAPHE_SEAL_EVIDENCE_LOCALE === 'fr+en'
         ? ['fr', 'en']
         : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
+      verifyTrustPaths: (env.PARAPHE_VERIFY_TRUST ?? []).map((file) => path.resolve(cwd, file)),
     },
     signing: {
       publicUrl,

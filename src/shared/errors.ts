@@ -103,6 +103,8 @@ export const errorCatalogue = {
   SIGNING_CSRF_INVALID: 'forbidden',
   SIGNING_CODE_STALE: 'forbidden',
   SIGNING_IMAGE_BLANK: 'invalid',
+  // operator CLI
+  CLI_ARGUMENT_INVALID: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
