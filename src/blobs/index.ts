@@ -1,2 +1,3 @@
 export { openFsBlobStore } from './fs-store.js';
+export { type BlobStoreSettings, openBlobStore } from './open-blob-store.js';
 export type { BlobRef, BlobStore } from './types.js';
