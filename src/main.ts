@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
+import { registerBlobCommands } from './cli/blobs.js';
 import { registerJobCommands } from './cli/jobs.js';
 import { registerMailCommands } from './cli/mail.js';
 import { registerPdfCommands } from './cli/pdf.js';
@@ -20,5 +21,6 @@ registerMailCommands(program);
 registerSmsCommands(program);
 registerPdfCommands(program);
 registerSigningCommands(program);
+registerBlobCommands(program);
 
 await program.parseAsync(process.argv);
