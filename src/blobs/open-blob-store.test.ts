@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { startS3Server } from '../../test/support/s3-server.js';
 import { randomIds } from '../shared/ids.js';
 import { openFsBlobStore } from './fs-store.js';
@@ -68,5 +70,28 @@ describe('opening the configured blob store', () => {
       assert.equal(await s3.has(ref.sha256), true);
     }
     await assert.rejects(store.get('f'.repeat(64)), { code: 'BLOB_NOT_FOUND' });
+  });
+
+  it('loads the AWS SDK only when S3 is chosen, so the default start stays light', () => {
+    // A fresh process: this one has loaded the SDK already. The SDK is CommonJS, so whatever of it
+    // was imported is in the require cache.
+    const script = `
+      import { createRequire } from 'node:module';
+      import { randomIds } from './src/shared/ids.ts';
+      const sdkModules = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@aws-sdk')).length;
+      const { openBlobStore } = await import('./src/blobs/index.ts');
+      await openBlobStore({ dir: process.argv[1], store: 'fs', hasFsFallback: false, s3: {} }, { ids: randomIds });
+      const withFs = sdkModules();
+      await import('./src/blobs/s3-store.ts');
+      console.log(JSON.stringify({ withFs, withS3: sdkModules() }));`;
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, path.join(dir, 'light')],
+      { cwd: fileURLToPath(new URL('../../', import.meta.url)), encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    const counts = JSON.parse(child.stdout) as { withFs: number; withS3: number };
+    assert.equal(counts.withFs, 0);
+    assert.ok(counts.withS3 > 0, 'the probe must see the SDK once the S3 module is loaded');
   });
 });
