@@ -69,6 +69,8 @@ export const errorCatalogue = {
   SEAL_PKCS11_FAILED: 'unavailable',
   TSA_UNAVAILABLE: 'unavailable',
   PDF_VERIFY_UNREADABLE: 'invalid',
+  REVOCATION_UNAVAILABLE: 'unavailable',
+  REVOCATION_CERTIFICATE_REVOKED: 'internal',
   // pdf
   PDF_NOT_PDF: 'invalid',
   PDF_DAMAGED: 'invalid',
