@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { getEnvelope } from '../envelopes/index.js';
-import { AppError } from '../shared/errors.js';
-import { endSigning, requeueSeal, sealEnvelope } from '../signing/index.js';
+import { endSigning, resealEnvelope, sealEnvelope } from '../signing/index.js';
 import { withContext } from './run.js';
 
 /** `paraphe envelope …`: operators end a request or re-run a stuck seal. */
@@ -9,7 +8,9 @@ export function registerSigningCommands(program: Command): void {
   const envelope = program.command('envelope').description('signature requests (envelopes)');
   envelope
     .command('cancel')
-    .description('cancel an envelope still collecting signatures; the sender is told by mail')
+    .description(
+      'cancel an envelope still collecting signatures, or one whose seal failed; the sender is told by mail',
+    )
     .argument('<id>', 'envelope id')
     .action((id: string) =>
       withContext(async (ctx) => {
@@ -24,21 +25,19 @@ export function registerSigningCommands(program: Command): void {
   envelope
     .command('reseal')
     .description(
-      'run the seal of an envelope stuck in "sealing" again (queued for the worker, or --now here)',
+      'seal again an envelope whose seal failed (after a fix) or that is stuck in "sealing" (queued for the worker, or --now here)',
     )
     .argument('<id>', 'envelope id')
     .option('--now', 'seal in this process instead of queueing a job')
     .action((id: string, options: { now?: boolean }) =>
       withContext(async (ctx) => {
-        const { envelope: found } = await getEnvelope(ctx.db, id);
-        if (found.status !== 'sealing')
-          throw new AppError('ENVELOPE_STATE_CONFLICT', `envelope ${id} is ${found.status}, not sealing`);
-        if (options.now) {
+        await getEnvelope(ctx.db, id);
+        const jobId = await resealEnvelope(ctx.signing, { envelopeId: id, isQueued: !options.now });
+        if (!jobId) {
           const result = await sealEnvelope({ ...ctx.signing, deliverSoon: undefined }, { envelopeId: id });
           process.stdout.write(`envelope ${id}: ${result.status}; the signed PDFs are queued for delivery\n`);
           return;
         }
-        const jobId = await requeueSeal(ctx.signing, { envelopeId: id });
         process.stdout.write(`seal job ${jobId} queued for envelope ${id}\n`);
       }),
     );

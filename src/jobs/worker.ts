@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.js';
 import type { Clock } from '../shared/clock.js';
+import { isAppError, isPermanentError } from '../shared/errors.js';
 import type { Ids } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { enqueueJob } from './enqueue-job.js';
@@ -47,6 +48,8 @@ interface ClaimedRow {
 export const defaultBackoffMs = (attempt: number): number => Math.min(5_000 * 2 ** (attempt - 1), 3_600_000);
 
 function describe(error: unknown): string {
+  // The code first: it is what an operator greps for and what the catalogue documents.
+  if (isAppError(error)) return `${error.code}: ${error.message}`.slice(0, 2000);
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2000);
   return String(error).slice(0, 2000);
 }
@@ -149,7 +152,9 @@ export function createWorker(options: WorkerOptions): Worker {
       });
     } catch (error) {
       failure = error;
-      if (outcome !== 'failed') outcome = row.attempts >= row.max_attempts ? 'failed' : 'retry';
+      // A permanent failure (the catalogue's `invalid`) fails the same way every time: end it now.
+      if (outcome !== 'failed')
+        outcome = isPermanentError(error) || row.attempts >= row.max_attempts ? 'failed' : 'retry';
     } finally {
       clearInterval(renew);
     }

@@ -27,6 +27,7 @@ export {
   expireEnvelopes,
   remindSigners,
   requeueSeal,
+  resealEnvelope,
   sweepSigning,
   sweepStuckSeals,
 } from './sweep-signing.js';

@@ -45,6 +45,7 @@ function intro(locale: Locale, view: SigningView): SafeHtml {
 function signedNext(view: SigningView): string {
   if (view.envelope.status === 'completed') return 'signing.state.signed.completed';
   if (view.envelope.status === 'sealing') return 'signing.state.signed.sealing';
+  if (view.envelope.status === 'seal_failed') return 'signing.state.signed.sealFailed';
   return 'signing.state.signed.next';
 }
 
