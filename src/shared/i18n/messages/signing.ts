@@ -133,6 +133,14 @@ export const signingMessages = defineMessages({
       'Votre numéro a été confirmé il y a plus de {minutes} minutes : demandez un nouveau code pour le confirmer à nouveau.',
     'error.SIGNING_IMAGE_BLANK':
       'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
+    'signing.mail.sealFailed.subject': 'Documents signés mais pas encore scellés : {subject}',
+    'signing.mail.sealFailed.body':
+      'Tout le monde a signé « {subject} », mais les documents signés n’ont pas pu être scellés.',
+    'signing.mail.sealFailed.reason': 'Raison : {reason}',
+    'signing.mail.sealFailed.next':
+      'L’opérateur du service en est averti. Vous recevrez les documents signés s’il parvient à les sceller ; sinon il annulera la demande et vous en serez informé.',
+    'signing.state.signed.sealFailed':
+      'Tout le monde a signé, mais les documents n’ont pas encore pu être scellés. L’expéditeur en est informé.',
   },
   en: {
     'signing.page.title': 'Sign the documents',
@@ -258,5 +266,13 @@ export const signingMessages = defineMessages({
       'Your number was confirmed more than {minutes} minutes ago: ask for a new code to confirm it again.',
     'error.SIGNING_IMAGE_BLANK':
       'The signature is empty or nearly so: draw it in full in the box, or type your name.',
+    'signing.mail.sealFailed.subject': 'Documents signed but not sealed yet: {subject}',
+    'signing.mail.sealFailed.body':
+      'Everyone has signed “{subject}”, but the signed documents could not be sealed.',
+    'signing.mail.sealFailed.reason': 'Reason: {reason}',
+    'signing.mail.sealFailed.next':
+      'The service’s operator has been alerted. You will receive the signed documents if they can seal them; otherwise they will cancel the request and you will be told.',
+    'signing.state.signed.sealFailed':
+      'Everyone has signed, but the documents could not be sealed yet. The sender has been told.',
   },
 });
