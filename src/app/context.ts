@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
+import { type BlobStore, openBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
 import { createTsaClient, loadSealKey } from '../keys/index.js';
@@ -54,7 +54,14 @@ export async function createAppContext(
       cause: error,
     });
   }
-  const blobs = await openFsBlobStore({ root: config.blobs.dir, ids });
+  let blobs: BlobStore;
+  try {
+    blobs = await openBlobStore(config.blobs, { ids });
+  } catch (error) {
+    await db.close();
+    unlock();
+    throw error;
+  }
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'paraphe_' });
   const mailTransport = createMailTransport(config.mail, { db, blobs, clock, ids });
@@ -123,6 +130,7 @@ export async function createAppContext(
     async close() {
       if (sealKey) (await sealKey.catch(() => undefined))?.close?.();
       await mailTransport.close();
+      await blobs.close?.();
       await db.close();
       unlock();
     },

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { getEnvelope } from '../envelopes/index.js';
 import { endSigning, resealEnvelope, sealEnvelope } from '../signing/index.js';
-import { withContext } from './run.js';
+import { type CliDeps, cliId, withContext } from './run.js';
 
-/** `paraphe envelope …`: operators end a request or re-run a stuck seal. */
-export function registerSigningCommands(program: Command): void {
+const EnvelopeArgs = z.object({ '<id>': cliId });
+
+/** `paraphe envelope …`: operators end a request, or re-run a stuck or failed seal. */
+export function registerSigningCommands(program: Command, deps: CliDeps): void {
+  const { io } = deps;
   const envelope = program.command('envelope').description('signature requests (envelopes)');
   envelope
     .command('cancel')
@@ -13,13 +17,14 @@ export function registerSigningCommands(program: Command): void {
     )
     .argument('<id>', 'envelope id')
     .action((id: string) =>
-      withContext(async (ctx) => {
+      withContext(deps, { schema: EnvelopeArgs, given: { '<id>': id } }, async (ctx, args) => {
+        const envelopeId = args['<id>'];
         // No immediate delivery from a short-lived command: the worker's mail.deliver job sends it.
         await endSigning(
           { ...ctx.signing, deliverSoon: undefined },
-          { envelopeId: id, how: 'cancelled', actor: 'operator' },
+          { envelopeId, how: 'cancelled', actor: 'operator' },
         );
-        process.stdout.write(`envelope ${id} cancelled; the sender will be told\n`);
+        io.out(`envelope ${envelopeId} cancelled; the sender will be told\n`);
       }),
     );
   envelope
@@ -30,15 +35,16 @@ export function registerSigningCommands(program: Command): void {
     .argument('<id>', 'envelope id')
     .option('--now', 'seal in this process instead of queueing a job')
     .action((id: string, options: { now?: boolean }) =>
-      withContext(async (ctx) => {
-        await getEnvelope(ctx.db, id);
-        const jobId = await resealEnvelope(ctx.signing, { envelopeId: id, isQueued: !options.now });
+      withContext(deps, { schema: EnvelopeArgs, given: { '<id>': id } }, async (ctx, args) => {
+        const envelopeId = args['<id>'];
+        await getEnvelope(ctx.db, envelopeId);
+        const jobId = await resealEnvelope(ctx.signing, { envelopeId, isQueued: !options.now });
         if (!jobId) {
-          const result = await sealEnvelope({ ...ctx.signing, deliverSoon: undefined }, { envelopeId: id });
-          process.stdout.write(`envelope ${id}: ${result.status}; the signed PDFs are queued for delivery\n`);
+          const result = await sealEnvelope({ ...ctx.signing, deliverSoon: undefined }, { envelopeId });
+          io.out(`envelope ${envelopeId}: ${result.status}; the signed PDFs are queued for delivery\n`);
           return;
         }
-        process.stdout.write(`seal job ${jobId} queued for envelope ${id}\n`);
+        io.out(`seal job ${jobId} queued for envelope ${envelopeId}\n`);
       }),
     );
 }

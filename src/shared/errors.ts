@@ -101,7 +101,10 @@ export const errorCatalogue = {
   SIGNING_PLACEMENT_MISSING: 'invalid',
   SIGNING_RATE_LIMITED: 'rate_limited',
   SIGNING_CSRF_INVALID: 'forbidden',
+  SIGNING_CODE_STALE: 'forbidden',
   SIGNING_IMAGE_BLANK: 'invalid',
+  // operator CLI
+  CLI_ARGUMENT_INVALID: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -6,6 +6,8 @@ import { listAuditEvents } from '../audit/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
 import { getEnvelope } from '../envelopes/index.js';
+import { isAppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
 import { declineSigning } from './decline-signing.js';
 import type { SigningDeps } from './deps.js';
 import { sealEnvelope } from './seal-envelope.js';
@@ -61,6 +63,8 @@ describe('signing use cases', () => {
   it('refuses a submit without a confirmed code, without consent, or without a placement on a document', async () => {
     const alice = tokens[0] as string;
     assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    // No code was ever confirmed: the sentence must not speak of a confirmed code that expired.
+    assert.doesNotMatch(t('fr', 'error.SIGNING_CODE_REQUIRED'), /confirmé a expiré|expir/);
     assert.equal(
       await code(submitSignature(deps, { ...request(alice), isConsentGiven: false })),
       'SIGNING_CONSENT_REQUIRED',
@@ -88,7 +92,13 @@ describe('signing use cases', () => {
     const alice = tokens[0] as string;
     await confirmPhone(alice, '+33612345678');
     clock.advance(901_000);
-    assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    const refusal = await submitSignature(deps, request(alice)).catch((error: unknown) => error);
+    assert.ok(isAppError(refusal));
+    assert.equal(refusal.code, 'SIGNING_CODE_STALE');
+    assert.equal(
+      t('fr', refusal.userMessage, refusal.details as Record<string, number>),
+      'Votre numéro a été confirmé il y a plus de 15 minutes : demandez un nouveau code pour le confirmer à nouveau.',
+    );
   });
 
   it('records one Signature for two concurrent submits and passes the turn to Bob', async () => {

@@ -96,11 +96,14 @@ export async function submitSignature(
   if (!input.isConsentGiven) throw new AppError('SIGNING_CONSENT_REQUIRED', 'consent box not ticked');
   const imagePng = normaliseSignatureImage(input.imagePng).pngBytes;
   await checkPlacements(deps, view.documents, input.placements);
-  const confirmation = await findPhoneConfirmation(deps.db, {
-    signerId: view.signer.id,
-    notBefore: new Date(now.getTime() - deps.settings.codeFreshSeconds * 1000),
-  });
-  if (!confirmation) throw new AppError('SIGNING_CODE_REQUIRED', 'no recently confirmed code');
+  const confirmation = await findPhoneConfirmation(deps.db, { signerId: view.signer.id });
+  if (!confirmation) throw new AppError('SIGNING_CODE_REQUIRED', 'no code confirmed for this signer');
+  // A code confirmed long ago is told apart from none at all: the signer did confirm, and must
+  // hear that it is the age of that confirmation, not a missing step, that stops them.
+  if (confirmation.confirmedAt.getTime() < now.getTime() - deps.settings.codeFreshSeconds * 1000)
+    throw new AppError('SIGNING_CODE_STALE', 'the confirmed code is too old', {
+      details: { minutes: Math.round(deps.settings.codeFreshSeconds / 60) },
+    });
   const image = await deps.blobs.put(imagePng);
 
   const outboxIds: string[] = [];

@@ -8,10 +8,11 @@ import type { Db } from '../../src/db/index.js';
 import { createEnvelope, issueSignerLink } from '../../src/envelopes/index.js';
 import { createWorker, type Worker } from '../../src/jobs/index.js';
 import { ensureDevSealKey } from '../../src/keys/index.js';
-import { type ManualClock, manualClock } from '../../src/shared/clock.js';
+import type { SealKey } from '../../src/pdf/index.js';
+import { type Clock, type ManualClock, manualClock } from '../../src/shared/clock.js';
 import { isAppError } from '../../src/shared/errors.js';
 import { randomIds } from '../../src/shared/ids.js';
-import type { SigningDeps, SubmitSignatureInput } from '../../src/signing/index.js';
+import type { SigningDeps, SigningSettings, SubmitSignatureInput } from '../../src/signing/index.js';
 import { checkSigningCode, sendSigningCode, signingJobs, submitSignature } from '../../src/signing/index.js';
 import { devSmsSender } from '../../src/sms/index.js';
 import { freshDb } from './db.js';
@@ -76,44 +77,8 @@ export async function signingFixture(
   const dir = mkdtempSync(path.join(tmpdir(), 'paraphe-signing-'));
   const ids = randomIds;
   const blobs = await openFsBlobStore({ root: o.blobsDir ?? dir, ids });
-  const settings = testSmsSettings();
-  const sms = {
-    db,
-    clock,
-    ids,
-    sender: devSmsSender({ db, clock, ids }),
-    settings,
-    secret: settings.otpSecret ?? '',
-  };
   const key = await ensureDevSealKey(path.join(dir, 'keys'));
-  const deps: SigningDeps = {
-    db,
-    blobs,
-    clock,
-    ids,
-    sms,
-    settings: {
-      publicUrl: 'https://sign.example.test',
-      codeFreshSeconds: 900,
-      reminderAfterDays: 3,
-      reminderEveryDays: 3,
-      reminderMax: 3,
-      sealedAttachMaxBytes: 15 * 1024 * 1024,
-      ratePerIpPerMinute: 1000,
-      ratePerTokenPerMinute: 1000,
-      sealStuckMinutes: 15,
-      sweepSeconds: 60,
-      notifyFrom: 'Paraphe <noreply@example.test>',
-    },
-    seal: {
-      getKey: async () => key,
-      reason: () => 'TEST',
-      location: '',
-      contactInfo: '',
-      docMdpPermissions: 1,
-      locale: 'fr',
-    },
-  };
+  const deps = testSigningDeps({ db, blobs, clock, getKey: async () => key });
   const account = await createAccount(
     { db, clock, ids },
     { name: 'Test', mailboxes: ['sender@example.test'] },
@@ -237,6 +202,55 @@ export async function signingFixture(
     async close() {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signing dependencies around a test database: dev SMS outbox, generous rate limits, a given key. */
+export function testSigningDeps(o: {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  getKey: () => Promise<SealKey>;
+  settings?: Partial<SigningSettings>;
+}): SigningDeps {
+  const { db, clock } = o;
+  const ids = randomIds;
+  const sms = testSmsSettings();
+  return {
+    db,
+    blobs: o.blobs,
+    clock,
+    ids,
+    sms: {
+      db,
+      clock,
+      ids,
+      sender: devSmsSender({ db, clock, ids }),
+      settings: sms,
+      secret: sms.otpSecret ?? '',
+    },
+    settings: {
+      publicUrl: 'https://sign.example.test',
+      codeFreshSeconds: 900,
+      reminderAfterDays: 3,
+      reminderEveryDays: 3,
+      reminderMax: 3,
+      sealedAttachMaxBytes: 15 * 1024 * 1024,
+      ratePerIpPerMinute: 1000,
+      ratePerTokenPerMinute: 1000,
+      sealStuckMinutes: 15,
+      sweepSeconds: 60,
+      notifyFrom: 'Paraphe <noreply@example.test>',
+      ...o.settings,
+    },
+    seal: {
+      getKey: o.getKey,
+      reason: () => 'TEST',
+      location: '',
+      contactInfo: '',
+      docMdpPermissions: 1,
+      locale: 'fr',
     },
   };
 }
