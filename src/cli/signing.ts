@@ -6,7 +6,7 @@ import { type CliDeps, cliId, withContext } from './run.js';
 
 const EnvelopeArgs = z.object({ '<id>': cliId });
 
-/** `paraphe envelope …`: operators end a request or re-run a stuck seal. */
+/** `paraphe envelope …`: operators end a request, or re-run a stuck or failed seal. */
 export function registerSigningCommands(program: Command, deps: CliDeps): void {
   const { io } = deps;
   const envelope = program.command('envelope').description('signature requests (envelopes)');

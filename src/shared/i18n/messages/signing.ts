@@ -132,13 +132,13 @@ export const signingMessages = defineMessages({
     'error.SIGNING_CODE_STALE':
       'Votre numéro a été confirmé il y a plus de {minutes} minutes : demandez un nouveau code pour le confirmer à nouveau.',
     'error.SIGNING_IMAGE_BLANK':
-      'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
-    'signing.mail.sealFailed.subject': 'Documents signés mais pas encore scellés : {subject}',
+      'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
+    'signing.mail.sealFailed.subject': 'Documents signés mais pas encore scellés : {subject}',
     'signing.mail.sealFailed.body':
-      'Tout le monde a signé « {subject} », mais les documents signés n’ont pas pu être scellés.',
-    'signing.mail.sealFailed.reason': 'Raison : {reason}',
+      'Tout le monde a signé « {subject} », mais les documents signés n’ont pas pu être scellés.',
+    'signing.mail.sealFailed.reason': 'Raison : {reason}',
     'signing.mail.sealFailed.next':
-      'L’opérateur du service en est averti. Vous recevrez les documents signés s’il parvient à les sceller ; sinon il annulera la demande et vous en serez informé.',
+      'L’opérateur du service en est averti. Vous recevrez les documents signés s’il parvient à les sceller ; sinon il annulera la demande et vous en serez informé.',
     'signing.state.signed.sealFailed':
       'Tout le monde a signé, mais les documents n’ont pas encore pu être scellés. L’expéditeur en est informé.',
   },
