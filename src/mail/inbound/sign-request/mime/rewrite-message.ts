@@ -9,7 +9,8 @@ import {
   isAsciiCompatible,
   isUtf8Compatible,
 } from './body-codec.js';
-import { htmlInsertionIndex, type LinkBlock, renderHtmlBlock, renderTextBlock } from './link-block.js';
+import { htmlInsertionIndex } from './html-insertion.js';
+import { type LinkBlock, renderHtmlBlock, renderTextBlock } from './link-block.js';
 import { lineBreakOf, type MimeEntity, parseMessage } from './parse-entity.js';
 import { rewriteSubjectField } from './subject.js';
 
