@@ -20,6 +20,7 @@ import {
 import { decodeBody } from '../../src/mail/inbound/sign-request/mime/body-codec.js';
 import { leavesOf, parseMessage } from '../../src/mail/inbound/sign-request/mime/parse-entity.js';
 import {
+  deliverNow,
   deliverOutgoingMail,
   relayMailTransport,
   SmtpClientError,
@@ -30,6 +31,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
+import { testOutboxDeps } from '../support/outbox.js';
 import { freePort } from '../support/ports.js';
 import { canRunPostfix, type PostfixInstance, startPostfix } from '../support/postfix.js';
 import { makeTestPdf } from '../support/test-pdf.js';
@@ -111,7 +113,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
           return nextHop.forward(message);
         },
       },
-      mailTransport: relayMailTransport(postfix.relayUrl),
+      deliverNow: (outboxId) =>
+        deliverNow(testOutboxDeps({ db, blobs, transport: relayMailTransport(postfix.relayUrl) }), outboxId),
       handleSignRequest: (input) => {
         queueIds.push(input.queueId);
         return handleSignRequest(
@@ -269,7 +272,7 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       return found.rows.length > 0 ? found : null;
     });
     const transport = relayMailTransport(postfix.relayUrl);
-    for (const row of queued) await deliverOutgoingMail({ db, blobs, clock: systemClock, transport }, row.id);
+    for (const row of queued) await deliverOutgoingMail(testOutboxDeps({ db, blobs, transport }), row.id);
     await transport.close();
     const [reply] = await postfix.waitForMail('olivier@customer.test');
     const parsed = await simpleParser(reply as Buffer);
