@@ -92,6 +92,7 @@ export const errorCatalogue = {
   SIGN_REQUEST_NO_SIGNER: 'invalid',
   SIGN_REQUEST_TOO_MANY_SIGNERS: 'invalid',
   SIGN_REQUEST_ATTACHMENT_TOO_LARGE: 'invalid',
+  SIGN_REQUEST_SUBSCRIPTION_ENDED: 'forbidden',
   // signing
   SIGNING_LINK_UNKNOWN: 'not_found',
   SIGNING_NOT_YOUR_TURN: 'conflict',

@@ -345,6 +345,40 @@ describe('handleSignRequest', () => {
     },
   ];
 
+  it('refuses a *SIGN from a mailbox whose subscription ended: a reply saying so, the original attached, nothing delivered', async () => {
+    await createAccount(
+      { db, clock, ids: randomIds },
+      { name: 'Lapsed', mailboxes: ['old@lapsed.test'], subscriptionUntil: '2026-11-25' },
+    );
+    const lapsed = await findSenderMailbox(db, { address: 'old@lapsed.test', now: clock.now() });
+    assert.equal(lapsed?.hasValidSubscription, false);
+    assert.ok(lapsed);
+    const raw = await compose({ from: 'Olivier <old@lapsed.test>', to: ['bea@lapsed-customer.example'] });
+    const before = await countOutbox();
+    const request = {
+      raw,
+      mailFrom: 'old@lapsed.test',
+      recipients: ['bea@lapsed-customer.example'],
+      sender: lapsed,
+    };
+    const outcome = await handleSignRequest(deps, { ...request, receivedAt: clock.now() });
+    assert.deepEqual(outcome, { outcome: 'refused', problems: ['SIGN_REQUEST_SUBSCRIPTION_ENDED'] });
+    assert.equal(await countOutbox(), before + 1);
+    assert.equal(
+      (await outbox({ to: 'bea@lapsed-customer.example' })).length,
+      0,
+      'nothing for the recipient',
+    );
+    const [reply] = await outbox({ to: 'old@lapsed.test' });
+    assert.equal(reply?.purpose, 'sender.refusal');
+    const parsed = await simpleParser(reply?.raw ?? '');
+    assert.equal(parsed.subject, 'Demande de signature non envoyée : Contrat de vente');
+    assert.match(parsed.text ?? '', /La signature par e-mail demande un abonnement actif/);
+    assert.deepEqual(attachedOriginal(reply?.raw ?? Buffer.alloc(0)), raw);
+    await handleSignRequest(deps, { ...request, receivedAt: clock.now() });
+    assert.equal(await countOutbox(), before + 1, 'a retried delivery does not reply twice');
+  });
+
   for (const mistake of mistakes) {
     it(`refuses ${mistake.name}: one reply to the sender naming it, with the original attached, nothing delivered`, async () => {
       const raw = await mistake.message();

@@ -70,6 +70,12 @@ export async function handleSignRequest(
   }
   const earlierRefusal = await findRefusal(deps.db, input.sender.mailboxId, dedupeKey);
   if (earlierRefusal) return { outcome: 'refused', problems: earlierRefusal };
+  if (!input.sender.hasValidSubscription) {
+    // Nothing else matters until the subscription is renewed: this is the only problem named.
+    const rawRef = await deps.blobs.put(input.raw);
+    const problems = [{ code: 'SIGN_REQUEST_SUBSCRIPTION_ENDED', params: {} }];
+    return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
+  }
 
   const choice = chooseSigners({
     to: facts.to,

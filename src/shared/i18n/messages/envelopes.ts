@@ -31,6 +31,8 @@ export const envelopesMessages = defineMessages({
       'Le message compte {count} signataires (À et Cc) ; le maximum est {max}. Mettez les autres personnes en Cci : elles recevront le message sans signer.',
     'error.SIGN_REQUEST_ATTACHMENT_TOO_LARGE':
       'La pièce jointe {fileName} pèse {sizeMb} Mo ; le maximum est {maxMb} Mo par pièce jointe.',
+    'error.SIGN_REQUEST_SUBSCRIPTION_ENDED':
+      'La signature par e-mail demande un abonnement actif, et celui de votre compte a pris fin : renouvelez-le auprès de votre fournisseur de messagerie.',
   },
   en: {
     'envelopes.block.heading': '{sender} asks you to sign: {documents}',
@@ -60,6 +62,8 @@ export const envelopesMessages = defineMessages({
       'The message names {count} signers (To and Cc); the maximum is {max}. Put the others in Bcc: they will receive the message without signing.',
     'error.SIGN_REQUEST_ATTACHMENT_TOO_LARGE':
       'The attachment {fileName} is {sizeMb} MB; the maximum is {maxMb} MB per attachment.',
+    'error.SIGN_REQUEST_SUBSCRIPTION_ENDED':
+      'Signing by email needs an active subscription, and the subscription of your account has ended: renew it with your email provider.',
   },
 });
 
