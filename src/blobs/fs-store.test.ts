@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -50,6 +50,27 @@ describe('filesystem blob store', () => {
     await assert.rejects(store.get('0'.repeat(64)), { code: 'BLOB_NOT_FOUND' });
     await assert.rejects(store.get('../../etc/passwd'), { code: 'BLOB_NOT_FOUND' });
     assert.equal(await store.has('../x'), false);
+  });
+
+  it('creates blob files readable by the service only (0600), in folders only it may enter (0700)', async () => {
+    const dataDir = path.join(root, 'modes', 'data');
+    const store = await openFsBlobStore({ root: path.join(dataDir, 'blobs'), ids: randomIds });
+    const put = await store.put(new TextEncoder().encode('lien de signature'));
+    const streamed = await store.putStream(Readable.from([Buffer.from('un autre lien')]));
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    for (const ref of [put, streamed]) {
+      const file = path.join(dataDir, 'blobs', ref.sha256.slice(0, 2), ref.sha256.slice(2, 4), ref.sha256);
+      assert.equal(mode(file), '600', file);
+      assert.equal(mode(path.dirname(file)), '700');
+      assert.equal(mode(path.dirname(path.dirname(file))), '700');
+    }
+    for (const folder of [dataDir, path.join(dataDir, 'blobs'), path.join(dataDir, 'blobs', 'tmp')])
+      assert.equal(mode(folder), '700', folder);
+    // Gone means gone, and deleting twice is no error.
+    await store.delete(put.sha256);
+    await store.delete(put.sha256);
+    assert.equal(await store.has(put.sha256), false);
+    assert.equal(await store.has(streamed.sha256), true);
   });
 
   it('leaves no blob and no temporary file when the source stream fails midway', async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import pg from 'pg';
+import { PRIVATE_DIR_MODE } from '../shared/file-modes.js';
 import type { Db, QueryResult } from './types.js';
 
 const wire = protocol.serialize;
@@ -84,7 +85,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * One process owns the folder: several `paraphe` processes need a Postgres server.
  */
 export async function openPglite(dataPath: string | undefined): Promise<Db> {
-  if (dataPath) mkdirSync(dataPath, { recursive: true });
+  if (dataPath) mkdirSync(dataPath, { recursive: true, mode: PRIVATE_DIR_MODE });
   const pglite = new PGlite(dataPath);
   await pglite.waitReady;
   let isClosed = false;

@@ -21,6 +21,7 @@ export {
   type OutboxStatus,
   type RefusalNotice,
 } from './outbox.js';
+export { MAIL_PURGE_JOB, mailPurgeJob, mailPurgeSchedule, purgeOutbox } from './purge-outbox.js';
 export {
   has8BitBytes,
   parseRelayUrl,
