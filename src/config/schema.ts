@@ -180,6 +180,7 @@ export function shapeConfig(env: Env, cwd: string) {
       expiryDays: env.PARAPHE_ENVELOPE_EXPIRY_DAYS,
       publicUrl,
       notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
+      maxReplyBytes: env.PARAPHE_MAIL_MAX_BYTES,
     },
     sms: {
       provider: env.PARAPHE_SMS_PROVIDER,
