@@ -4,6 +4,7 @@ export {
   type DevMailSummary,
   devMailTransport,
   getDevMail,
+  getDevMailSummary,
   listDevMail,
   storeDevMail,
 } from './dev-mailbox.js';
