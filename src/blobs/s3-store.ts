@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -227,6 +228,16 @@ export async function openS3BlobStore(options: {
     async has(sha) {
       if (!SHA256_HEX.test(sha)) return false;
       return exists(sha);
+    },
+
+    async delete(sha) {
+      if (!SHA256_HEX.test(sha)) return;
+      try {
+        // S3 answers 204 for a key that is not there: deleting twice is no error, as on disk.
+        await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: keyOf(sha) }));
+      } catch (error) {
+        throw unavailable(`cannot delete blob ${sha}`, error);
+      }
     },
 
     async ping() {

@@ -4,6 +4,7 @@ export {
   type DevMailSummary,
   devMailTransport,
   getDevMail,
+  getDevMailSummary,
   listDevMail,
   storeDevMail,
 } from './dev-mailbox.js';
@@ -21,6 +22,7 @@ export {
   type OutboxStatus,
   type RefusalNotice,
 } from './outbox.js';
+export { MAIL_PURGE_JOB, mailPurgeJob, mailPurgeSchedule, purgeOutbox } from './purge-outbox.js';
 export {
   has8BitBytes,
   parseRelayUrl,

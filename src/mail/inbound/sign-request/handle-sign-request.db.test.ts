@@ -29,6 +29,7 @@ const config: SignRequestConfig = {
   publicUrl: 'https://sign.example.org',
   expiryDays: 30,
   notifyFrom: 'Paraphe <noreply@sign.example.org>',
+  maxReplyBytes: 35 * 1024 * 1024,
 };
 const pdf = minimalPdf('Contrat');
 let messageCounter = 0;
@@ -412,4 +413,32 @@ describe('handleSignRequest', () => {
       assert.equal(await countOutbox(), before + 1, 'a retried delivery does not reply twice');
     });
   }
+
+  it('leaves the original out of a refusal reply that would exceed the size limit, and still explains', async () => {
+    const raw = await compose({
+      to: ['bob@example.org'],
+      attachments: [
+        { filename: 'contrat.pdf', content: pdf },
+        { filename: 'photos.zip', content: Buffer.alloc(200_000, 7) },
+      ],
+    });
+    // The original alone fits; a reply carrying it whole would not.
+    const maxReplyBytes = raw.length + 500;
+    const outcome = await handleSignRequest(
+      { ...deps, config: { ...config, maxReplyBytes } },
+      { raw, mailFrom: 'alice@acme.test', recipients: ['bob@example.org'], sender, receivedAt: clock.now() },
+    );
+    assert.equal(outcome.outcome, 'refused');
+    const [reply] = (await outbox({ to: 'alice@acme.test' })).slice(-1);
+    assert.ok(reply && reply.raw.length <= maxReplyBytes, `reply of ${reply?.raw.length} bytes`);
+    const parsed = await simpleParser(reply.raw);
+    assert.match(parsed.text ?? '', /photos\.zip pèse 0,2 Mo/);
+    assert.match(
+      parsed.text ?? '',
+      /trop volumineux pour être joint à cette réponse\u00a0: seuls ses en-têtes le sont/,
+    );
+    assert.equal(attachedOriginal(reply.raw), null);
+    const headers = parsed.attachments.find((a) => a.contentType === 'text/rfc822-headers');
+    assert.match(headers?.content.toString() ?? '', /Subject: Contrat de vente \*SIGN/);
+  });
 });

@@ -45,6 +45,8 @@ export const commonMessages = defineMessages({
     'dev.mail.html': 'HTML',
     'dev.mail.back': 'Tous les messages',
     'dev.mail.size': '{bytes} octets',
+    'dev.mail.unreadable':
+      'Ce message ne peut pas être affiché ({reason})\u00a0; son .eml reste téléchargeable.',
     'dev.sms.title': 'SMS envoyés (boîte de développement)',
     'dev.sms.empty': "Aucun SMS n'est encore parti.",
     'dev.sms.to': 'Destinataire',
@@ -94,6 +96,7 @@ export const commonMessages = defineMessages({
     'dev.mail.html': 'HTML',
     'dev.mail.back': 'All messages',
     'dev.mail.size': '{bytes} bytes',
+    'dev.mail.unreadable': 'This message cannot be shown ({reason}); its .eml can still be downloaded.',
     'dev.sms.title': 'Sent SMS (development outbox)',
     'dev.sms.empty': 'No SMS has been sent yet.',
     'dev.sms.to': 'Recipient',

@@ -17,7 +17,7 @@ export const envelopesMessages = defineMessages({
     'envelopes.refusal.intro':
       'Votre message « {subject} » n’a été envoyé à personne, car Paraphe ne peut pas en faire une demande de signature :',
     'envelopes.refusal.outro':
-      'Corrigez ces points, puis envoyez à nouveau votre message avec {marker} dans l’objet. Votre message d’origine est joint à cette réponse.',
+      'Corrigez ces points, puis envoyez à nouveau votre message avec {marker} dans l’objet.',
     'envelopes.refusal.signature': 'Paraphe, service de signature par e-mail',
     'error.ENVELOPE_NOT_FOUND': 'Cette demande de signature est introuvable.',
     'error.ENVELOPE_STATE_CONFLICT':
@@ -33,6 +33,9 @@ export const envelopesMessages = defineMessages({
       'La pièce jointe {fileName} pèse {sizeMb} Mo ; le maximum est {maxMb} Mo par pièce jointe.',
     'error.SIGN_REQUEST_SUBSCRIPTION_ENDED':
       'La signature par e-mail demande un abonnement actif, et celui de votre compte a pris fin : renouvelez-le auprès de votre fournisseur de messagerie.',
+    'envelopes.refusal.originalAttached': 'Votre message d’origine est joint à cette réponse.',
+    'envelopes.refusal.originalHeadersOnly':
+      'Votre message d’origine est trop volumineux pour être joint à cette réponse\u00a0: seuls ses en-têtes le sont.',
   },
   en: {
     'envelopes.block.heading': '{sender} asks you to sign: {documents}',
@@ -49,7 +52,7 @@ export const envelopesMessages = defineMessages({
     'envelopes.refusal.intro':
       'Your message "{subject}" was not sent to anyone, because Paraphe cannot turn it into a signature request:',
     'envelopes.refusal.outro':
-      'Please fix these points, then send your message again with {marker} in the subject. Your original message is attached to this reply.',
+      'Please fix these points, then send your message again with {marker} in the subject.',
     'envelopes.refusal.signature': 'Paraphe, signature by email',
     'error.ENVELOPE_NOT_FOUND': 'This signature request cannot be found.',
     'error.ENVELOPE_STATE_CONFLICT': 'This signature request changed in the meantime. Reload the page.',
@@ -64,6 +67,9 @@ export const envelopesMessages = defineMessages({
       'The attachment {fileName} is {sizeMb} MB; the maximum is {maxMb} MB per attachment.',
     'error.SIGN_REQUEST_SUBSCRIPTION_ENDED':
       'Signing by email needs an active subscription, and the subscription of your account has ended: renew it with your email provider.',
+    'envelopes.refusal.originalAttached': 'Your original message is attached to this reply.',
+    'envelopes.refusal.originalHeadersOnly':
+      'Your original message is too large to attach to this reply: only its headers are attached.',
   },
 });
 
