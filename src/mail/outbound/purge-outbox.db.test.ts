@@ -12,7 +12,8 @@ import { createWorker } from '../../jobs/index.js';
 import { manualClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
 import { storeDevMail } from './dev-mailbox.js';
-import { deliverOutgoingMail, enqueueOutgoingMail, listOutgoingMail } from './outbox.js';
+import { enqueueOutgoingMail } from './enqueue-outgoing-mail.js';
+import { deliverOutgoingMail, listOutgoingMail } from './outbox.js';
 import { mailPurgeJob, mailPurgeSchedule } from './purge-outbox.js';
 import type { MailTransport } from './types.js';
 
