@@ -85,9 +85,8 @@ export const signingMessages = defineMessages({
     'signing.state.cancelled.title': 'Demande annulée',
     'signing.state.cancelled.body': 'Cette demande de signature a été annulée. Vous n’avez rien à faire.',
     'signing.download.title': 'Documents signés',
-    'signing.mail.footer':
-      'Paraphe, service de signature par e-mail. Ce lien est personnel : ne le transférez pas.',
-    'signing.mail.linkPersonal': 'Le lien ci-dessus est personnel.',
+    'signing.mail.footer': 'Paraphe, service de signature par e-mail.',
+    'signing.mail.linkPersonal': 'Ce lien est personnel : ne le transférez pas.',
     'signing.mail.turn.subject': 'À vous de signer : {subject}',
     'signing.mail.turn.body':
       'C’est à votre tour de signer « {subject} », demandé par {sender}. Ouvrez votre lien :',
@@ -212,8 +211,8 @@ export const signingMessages = defineMessages({
     'signing.state.cancelled.title': 'Request cancelled',
     'signing.state.cancelled.body': 'This signature request was cancelled. There is nothing for you to do.',
     'signing.download.title': 'Signed documents',
-    'signing.mail.footer': 'Paraphe, signature by email. This link is personal: do not forward it.',
-    'signing.mail.linkPersonal': 'The link above is personal.',
+    'signing.mail.footer': 'Paraphe, signature by email.',
+    'signing.mail.linkPersonal': 'This link is personal: do not forward it.',
     'signing.mail.turn.subject': 'Your turn to sign: {subject}',
     'signing.mail.turn.body': 'It is your turn to sign “{subject}”, requested by {sender}. Open your link:',
     'signing.mail.reminder.subject': 'Reminder: signature waiting, {subject}',
