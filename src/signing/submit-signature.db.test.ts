@@ -205,7 +205,7 @@ describe('signing use cases', () => {
     assert.equal(refusal.code, 'SIGNING_CODE_STALE');
     assert.equal(
       t('fr', refusal.userMessage, refusal.details as Record<string, number>),
-      'Votre numéro a été confirmé il y a plus de 15 minutes : demandez un nouveau code pour le confirmer à nouveau.',
+      'Votre numéro a été confirmé il y a plus de 15 minutes\u00a0: demandez un nouveau code pour le confirmer à nouveau.',
     );
   });
 
