@@ -130,6 +130,8 @@ export const signingMessages = defineMessages({
     'error.SIGNING_CSRF_INVALID': 'La page a expiré. Rechargez-la et recommencez.',
     'error.SIGNING_CODE_STALE':
       'Votre numéro a été confirmé il y a plus de {minutes} minutes : demandez un nouveau code pour le confirmer à nouveau.',
+    'error.SIGNING_IMAGE_BLANK':
+      'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
   },
   en: {
     'signing.page.title': 'Sign the documents',
@@ -253,5 +255,7 @@ export const signingMessages = defineMessages({
     'error.SIGNING_CSRF_INVALID': 'The page has expired. Reload it and start again.',
     'error.SIGNING_CODE_STALE':
       'Your number was confirmed more than {minutes} minutes ago: ask for a new code to confirm it again.',
+    'error.SIGNING_IMAGE_BLANK':
+      'The signature is empty or nearly so: draw it in full in the box, or type your name.',
   },
 });

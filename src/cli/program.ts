@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { registerAccountCommands } from './accounts.js';
+import { registerBlobCommands } from './blobs.js';
+import { registerJobCommands } from './jobs.js';
+import { registerMailCommands } from './mail.js';
+import { registerPdfCommands } from './pdf.js';
+import { type CliDeps, processCliDeps } from './run.js';
+import { registerSigningCommands } from './signing.js';
+import { registerSmsCommands } from './sms.js';
+import { registerStartCommands } from './start.js';
+
+/**
+ * The `paraphe` command: one program for every role and every operator task. Commander's own
+ * refusals (unknown option, missing argument) throw instead of exiting, so the caller decides how
+ * the process ends and tests can run commands in-process.
+ */
+export function buildProgram(deps: CliDeps = processCliDeps): Command {
+  const program = new Command()
+    .name('paraphe')
+    .description('Sign by email: a mail filter that turns *SIGN messages into signature requests')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: deps.io.out, writeErr: deps.io.err });
+  registerStartCommands(program, deps);
+  registerAccountCommands(program, deps);
+  registerJobCommands(program, deps);
+  registerMailCommands(program, deps);
+  registerSmsCommands(program, deps);
+  registerPdfCommands(program, deps);
+  registerSigningCommands(program, deps);
+  registerBlobCommands(program, deps);
+  return program;
+}
