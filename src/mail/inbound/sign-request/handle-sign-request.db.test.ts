@@ -160,9 +160,9 @@ describe('handleSignRequest', () => {
     assert.equal(carol.subject, 'Contrat de vente');
     assert.match(
       carol.text ?? '',
-      /^Alice Martin \(alice@acme\.test\) vous demande de signer : contrat\.pdf\nVous signerez en 2e, après bob@example\.org\./,
+      /^Alice Martin \(alice@acme\.test\) vous demande de signer\u00a0: contrat\.pdf\nVous signerez en 2e, après bob@example\.org\./,
     );
-    assert.match(carol.text ?? '', /Pour signer : https:\/\/sign\.example\.org\/s\/[A-Za-z0-9_-]{43}\n/);
+    assert.match(carol.text ?? '', /Pour signer\u00a0: https:\/\/sign\.example\.org\/s\/[A-Za-z0-9_-]{43}\n/);
     assert.deepEqual(carol.attachments[0]?.content, pdf);
     const erin = await simpleParser(copies.find((c) => c.recipients[0] === 'erin@example.org')?.raw ?? '');
     assert.equal(erin.subject, 'Contrat de vente');
@@ -318,7 +318,7 @@ describe('handleSignRequest', () => {
     {
       name: 'an attachment over the limit',
       code: 'SIGN_REQUEST_ATTACHMENT_TOO_LARGE',
-      text: /La pièce jointe photos\.zip pèse 0,2 Mo ; le maximum est 0,1 Mo par pièce jointe\./,
+      text: /La pièce jointe photos\.zip pèse 0,2 Mo\u00a0; le maximum est 0,1 Mo par pièce jointe\./,
       message: () =>
         compose({
           to: ['bob@example.org'],
@@ -332,7 +332,7 @@ describe('handleSignRequest', () => {
     {
       name: 'too many signers',
       code: 'SIGN_REQUEST_TOO_MANY_SIGNERS',
-      text: /Le message compte 4 signataires \(À et Cc\) ; le maximum est 3\./,
+      text: /Le message compte 4 signataires \(À et Cc\)\u00a0; le maximum est 3\./,
       message: () =>
         compose({ to: ['a@example.org', 'b@example.org', 'c@example.org'], cc: ['d@example.org'] }),
       recipients: ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org'],
@@ -402,7 +402,7 @@ describe('handleSignRequest', () => {
       assert.equal(reply?.purpose, 'sender.refusal');
       assert.deepEqual(reply?.recipients, ['alice@acme.test']);
       const parsed = await simpleParser(reply?.raw ?? '');
-      assert.equal(parsed.subject, 'Demande de signature non envoyée : Contrat de vente');
+      assert.equal(parsed.subject, 'Demande de signature non envoyée\u00a0: Contrat de vente');
       assert.match(parsed.text ?? '', mistake.text);
       assert.match(parsed.text ?? '', /envoyez à nouveau votre message avec \*SIGN dans l’objet/);
       assert.equal(parsed.headers.get('auto-submitted'), 'auto-replied');
