@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
+import { formatMasterCf, guideMainCf, guideMasterCfForTest } from './postfix-doc.js';
 import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
@@ -70,28 +71,27 @@ virtual_mailbox_maps = static:all/
 virtual_uid_maps = static:${uid}
 virtual_gid_maps = static:${gid}
 virtual_mailbox_limit = 0
-message_size_limit = 52428800
 default_transport = error:5.7.1 test instance delivers to Maildirs only
 relay_transport = error:5.7.1 test instance delivers to Maildirs only
-smtputf8_enable = yes
 biff = no
 delay_warning_time = 0
 # Retries come from postqueue -f in the tests; keep Postfix's own timer out of the way.
 queue_run_delay = 300s
 minimal_backoff_time = 300s
 maximal_backoff_time = 600s
+# From docs/operations/postfix.md, as printed:
+${guideMainCf()
+  .map(([name, value]) => `${name} = ${value}`)
+  .join('\n')}
 `;
 }
 
+/**
+ * Postfix's own services as Debian ships them (chroot off, see guideMasterCfForTest), then the
+ * guide's entries: what an administrator adds is what the tests run.
+ */
 function masterCf(o: { submissionPort: number; reinjectPort: number; filterPort: number }): string {
   return `# service type  private unpriv  chroot  wakeup  maxproc command + args
-${o.submissionPort} inet n - n - - smtpd
-  -o syslog_name=postfix/submission
-  -o content_filter=signfilter:[127.0.0.1]:${o.filterPort}
-  -o receive_override_options=no_address_mappings
-pickup    unix  n       -       n       60      1       pickup
-  -o content_filter=signfilter:[127.0.0.1]:${o.filterPort}
-  -o receive_override_options=no_address_mappings
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
 rewrite   unix  -       -       n       -       -       trivial-rewrite
@@ -114,19 +114,8 @@ lmtp      unix  -       -       n       -       -       lmtp
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
-signfilter unix -       -       n       -       10      lmtp
-  -o syslog_name=postfix/signfilter
-  -o lmtp_send_xforward_command=yes
-127.0.0.1:${o.reinjectPort} inet n - n - 10 smtpd
-  -o syslog_name=postfix/reinject
-  -o content_filter=
-  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
-  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
-  -o smtpd_client_restrictions=
-  -o smtpd_helo_restrictions=
-  -o smtpd_sender_restrictions=
-  -o smtpd_relay_restrictions=permit_mynetworks,reject
-  -o smtpd_recipient_restrictions=permit_mynetworks,reject
+# From docs/operations/postfix.md (test changes in guideMasterCfForTest):
+${formatMasterCf(guideMasterCfForTest(o))}
 `;
 }
 
