@@ -11,10 +11,11 @@ export function guideBlock(heading: string, markdown = readFileSync(guide, 'utf8
   return block[1];
 }
 
-/** One master.cf service: its first line's columns and its `-o name=value` overrides. */
+/** One master.cf service: its first line's columns, its `-o name=value` overrides, other args. */
 export interface MasterService {
   columns: string[];
   options: string[];
+  args: string[];
 }
 
 /** Parses master.cf text (comments and blank lines dropped). */
@@ -24,25 +25,37 @@ export function parseMasterCf(text: string): MasterService[] {
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     const last = services.at(-1);
     if (/^\s/.test(line)) {
+      if (!last) throw new Error(`master.cf starts with a continuation line: ${line}`);
       const option = /^\s+-o\s+(\S+)$/.exec(line)?.[1];
-      if (!last || !option) throw new Error(`unexpected master.cf line: ${line}`);
-      last.options.push(option);
-    } else services.push({ columns: line.trim().split(/\s+/), options: [] });
+      if (option) last.options.push(option);
+      else last.args.push(line.trim());
+    } else services.push({ columns: line.trim().split(/\s+/), options: [], args: [] });
   }
   return services;
 }
 
+/**
+ * Postfix's own services from the master.cf Debian installs (chroot as shipped), without the
+ * port 25 listener: a test instance must not take the machine's SMTP port.
+ */
+export function debianMasterCf(): MasterService[] {
+  const shipped = parseMasterCf(readFileSync('/usr/share/postfix/master.cf.dist', 'utf8'));
+  return shipped.filter((s) => !(s.columns[0] === 'smtp' && s.columns[1] === 'inet'));
+}
+
 export function formatMasterCf(services: MasterService[]): string {
   return services
-    .map((s) => [s.columns.join(' '), ...s.options.map((o) => `  -o ${o}`)].join('\n'))
+    .map((s) =>
+      [s.columns.join(' '), ...s.options.map((o) => `  -o ${o}`), ...s.args.map((a) => `  ${a}`)].join('\n'),
+    )
     .join('\n');
 }
 
 /**
  * The guide's master.cf entries as the private test instance runs them. Every change is here, so
- * the rest is exactly what an administrator copies: free ports instead of 587/10025/10026; chroot
- * off (a private instance has no chroot tree under its queue); and no TLS or SASL on submission,
- * since the test client neither starts TLS nor logs in — the sender-login checks go with them.
+ * the rest is exactly what an administrator copies: free ports instead of 587/10025/10026, and no
+ * TLS or SASL on submission, since the test client neither starts TLS nor logs in — the
+ * sender-login checks go with them.
  */
 export function guideMasterCfForTest(ports: {
   submissionPort: number;
@@ -57,7 +70,6 @@ export function guideMasterCfForTest(ports: {
   ]);
   return parseMasterCf(guideBlock('master.cf')).map((service) => {
     const columns = [...service.columns];
-    columns[4] = 'n';
     if (columns[0] === 'submission') columns[0] = String(ports.submissionPort);
     if (columns[0] === '127.0.0.1:10026') columns[0] = `127.0.0.1:${ports.reinjectPort}`;
     const options = service.options
@@ -72,7 +84,7 @@ export function guideMasterCfForTest(ports: {
             'smtpd_recipient_restrictions=permit_mynetworks,reject',
           ),
       );
-    return { columns, options };
+    return { columns, options, args: service.args };
   });
 }
 

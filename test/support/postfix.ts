@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { formatMasterCf, guideMainCf, guideMasterCfForTest } from './postfix-doc.js';
+import { debianMasterCf, formatMasterCf, guideMainCf, guideMasterCfForTest } from './postfix-doc.js';
 import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
@@ -87,35 +87,16 @@ ${guideMainCf()
 }
 
 /**
- * Postfix's own services as Debian ships them (chroot off, see guideMasterCfForTest), then the
- * guide's entries: what an administrator adds is what the tests run.
+ * Postfix's own services as Debian ships them, then the guide's entries: what an administrator
+ * adds is what the tests run. A service the guide defines (pickup) replaces Debian's line.
  */
 function masterCf(o: { submissionPort: number; reinjectPort: number; filterPort: number }): string {
-  return `# service type  private unpriv  chroot  wakeup  maxproc command + args
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-virtual   unix  -       n       n       -       -       virtual
-lmtp      unix  -       -       n       -       -       lmtp
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-# From docs/operations/postfix.md (test changes in guideMasterCfForTest):
-${formatMasterCf(guideMasterCfForTest(o))}
+  const guide = guideMasterCfForTest(o);
+  const isInGuide = (name: string | undefined) => guide.some((s) => s.columns[0] === name);
+  const debian = debianMasterCf().filter((s) => !isInGuide(s.columns[0]));
+  return `# Debian's master.cf without its port 25 listener, then docs/operations/postfix.md's entries:
+${formatMasterCf(debian)}
+${formatMasterCf(guide)}
 `;
 }
 
