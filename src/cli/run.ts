@@ -62,7 +62,7 @@ export function parseArguments<S extends z.ZodType>(schema: S, given: Record<str
 }
 
 // Building blocks for the commands' schemas; messages say what is expected.
-export const cliId = z.guid({ error: 'not an id (expected a UUID like 0b9e…-…)' });
+export const cliId = z.guid({ error: 'not an id (ids are UUIDs: 8-4-4-4-12 hex digits)' });
 
 export const cliCount = z
   .string()
