@@ -33,6 +33,21 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing_cmds+=(initdb)
   missing_pkgs+=(postgresql)
 fi
+# pyHanko (vendored in ../shared/tools/pdf-validate) runs on Debian's own python3 and these modules.
+declare -A PY_NEED=(
+  [cryptography]=python3-cryptography [asn1crypto]=python3-asn1crypto [yaml]=python3-yaml
+  [requests]=python3-requests [tzlocal]=python3-tzlocal [qrcode]=python3-qrcode [click]=python3-click
+  [uritools]=python3-uritools [oscrypto]=python3-oscrypto [lxml]=python3-lxml
+  [defusedxml]=python3-defusedxml [PIL]=python3-pil [certifi]=python3-certifi
+  [platformdirs]=python3-platformdirs
+)
+for module in "${!PY_NEED[@]}"; do
+  if ! [ -x /usr/bin/python3 ] || ! /usr/bin/python3 -s -c "import $module" >/dev/null 2>&1; then
+    missing_cmds+=("python:$module")
+    missing_pkgs+=("${PY_NEED[$module]}")
+  fi
+done
+[ -x /usr/bin/python3 ] || missing_pkgs+=(python3)
 
 if [ ${#missing_pkgs[@]} -eq 0 ]; then exit 0; fi
 mapfile -t pkgs < <(printf '%s\n' "${missing_pkgs[@]}" | sort -u)

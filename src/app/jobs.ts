@@ -10,12 +10,7 @@ const DONE_JOBS_KEPT_DAYS = 7;
 /** Every job kind the worker role runs, with its dependencies bound. */
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
-    mailDeliverJob({
-      db: ctx.db,
-      blobs: ctx.blobs,
-      clock: ctx.clock,
-      transport: ctx.mailTransport,
-    }) as JobDefinition,
+    mailDeliverJob(ctx.outbox) as JobDefinition,
     defineJob({
       kind: 'jobs.purge',
       payloadSchema: z.object({}).nullable(),

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Role } from '../config/index.js';
 import { countJobs, createWorker } from '../jobs/index.js';
 import { startMailRole } from '../mail/inbound/index.js';
+import { deliverNow } from '../mail/outbound/index.js';
 import { buildWebApp } from '../web/index.js';
 import type { AppContext } from './context.js';
 import { jobDefinitions, jobSchedules } from './jobs.js';
@@ -90,7 +91,7 @@ export async function startRoles(ctx: AppContext, roles: Role[]): Promise<Runnin
       clock: ctx.clock,
       ids: ctx.ids,
       logger: ctx.logger,
-      mailTransport: ctx.mailTransport,
+      deliverNow: (outboxId) => deliverNow(ctx.outbox, outboxId),
       handleSignRequest: signRequestHandler(ctx),
     });
     endpoints.mail = `lmtp://${ctx.config.mail.host}:${mail.lmtpPort} smtp://${ctx.config.mail.host}:${mail.smtpPort}`;

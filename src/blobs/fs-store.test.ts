@@ -1,66 +1,28 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { blobStoreContract } from '../../test/support/blob-store-contract.js';
 import { waitFor } from '../../test/support/wait.js';
 import { randomIds } from '../shared/ids.js';
 import { openFsBlobStore } from './fs-store.js';
-
-const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 describe('filesystem blob store', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'paraphe-blobs-'));
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('stores bytes under their SHA-256 and gives them back', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    const bytes = new TextEncoder().encode('%PDF-1.7 contrat');
-    const ref = await store.put(bytes);
-    assert.equal(ref.sha256, sha(bytes));
-    assert.equal(ref.sizeBytes, bytes.byteLength);
-    assert.deepEqual(Buffer.from(await store.get(ref.sha256)), Buffer.from(bytes));
-    assert.equal(await store.has(ref.sha256), true);
-    // Same bytes again: same blob.
-    assert.deepEqual(await store.put(bytes), ref);
-  });
-
-  it('streams a large blob without losing a byte', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(256 * 1024, i));
-    const ref = await store.putStream(Readable.from(chunks));
-    const whole = Buffer.concat(chunks);
-    assert.equal(ref.sha256, sha(whole));
-    assert.equal(ref.sizeBytes, whole.length);
-  });
-
-  it('refuses to return bytes that no longer match their hash', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    const ref = await store.put(new TextEncoder().encode('original'));
-    writeFileSync(path.join(root, ref.sha256.slice(0, 2), ref.sha256.slice(2, 4), ref.sha256), 'tampered');
-    await assert.rejects(store.get(ref.sha256), { code: 'BLOB_CORRUPT' });
-  });
-
-  it('says not found for an unknown or malformed id', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    await assert.rejects(store.get('0'.repeat(64)), { code: 'BLOB_NOT_FOUND' });
-    await assert.rejects(store.get('../../etc/passwd'), { code: 'BLOB_NOT_FOUND' });
-    assert.equal(await store.has('../x'), false);
-  });
-
-  it('leaves no blob and no temporary file when the source stream fails midway', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    async function* failing() {
-      yield Buffer.alloc(1024, 1);
-      throw new Error('connection reset');
-    }
-    await assert.rejects(store.putStream(Readable.from(failing())), { code: 'BLOB_UNAVAILABLE' });
-    assert.deepEqual(readdirSync(path.join(root, 'tmp')), []);
-  });
+  blobStoreContract(
+    async () => ({
+      store: await openFsBlobStore({ root, ids: randomIds }),
+      tamper: async (sha, bytes) =>
+        writeFileSync(path.join(root, sha.slice(0, 2), sha.slice(2, 4), sha), bytes),
+      leftovers: async () => readdirSync(path.join(root, 'tmp')),
+    }),
+    { largeBytes: 10 * 1024 * 1024 },
+  );
 
   it('leaves no partial blob when the process dies during a write', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'paraphe-blobs-kill-'));

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './accounts.js';
+import { registerBlobCommands } from './blobs.js';
 import { registerJobCommands } from './jobs.js';
 import { registerMailCommands } from './mail.js';
 import { registerPdfCommands } from './pdf.js';
@@ -38,5 +39,6 @@ export function buildProgram(deps: CliDeps = processCliDeps): Command {
   registerSmsCommands(program, deps);
   registerPdfCommands(program, deps);
   registerSigningCommands(program, deps);
+  registerBlobCommands(program, deps);
   return program;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { devModeLines } from '../app/banner.js';
 import { createAppContext } from '../app/context.js';
 import { ensureDemoAccount } from '../app/demo.js';
 import { startRoles } from '../app/start.js';
@@ -49,8 +50,7 @@ export function registerStartCommands(program: Command, deps: CliDeps): void {
         if (config.isDev) {
           const web = service.endpoints.web ?? config.publicUrl;
           lines.push(
-            'Dev mode is ON: nothing leaves this machine.',
-            `  outgoing mail: ${web}/dev/mail   SMS: ${web}/dev/sms`,
+            ...devModeLines({ web, relayUrl: config.mail.relayUrl, smsProvider: ctx.smsSender.name }),
           );
           if (demoMailbox)
             lines.push(`  demo mailbox created: ${demoMailbox} (account "Démo", subscription for a year)`);

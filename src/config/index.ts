@@ -1,4 +1,5 @@
 import { AppError } from '../shared/errors.js';
+import { blobStoreProblems } from './blob-store-checks.js';
 import { type Config, EnvSchema, roleNames, shapeConfig } from './schema.js';
 
 export { type Config, type Role, roleNames } from './schema.js';
@@ -20,6 +21,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
     if (unknownRoles.length > 0)
       problems.push(`PARAPHE_ROLES: unknown role(s) ${unknownRoles.join(', ')}; use ${roleNames.join(', ')}`);
+    problems.push(...blobStoreProblems(parsed.data));
   }
   if (!parsed.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, {

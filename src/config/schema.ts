@@ -116,6 +116,26 @@ export const EnvSchema = z.object({
   PARAPHE_SIGNING_RATE_PER_TOKEN_MINUTE: envPositiveInt.default(60),
   PARAPHE_SEAL_STUCK_MINUTES: envPositiveInt.default(15),
   PARAPHE_SIGNING_SWEEP_SECONDS: envPositiveInt.default(60),
+  // blob store (cross-checked in blob-store-checks.ts)
+  PARAPHE_BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+  PARAPHE_BLOBS_FS_FALLBACK: envBoolean.default(false),
+  PARAPHE_S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be an S3 bucket name (3-63 lowercase letters, digits, . or -)',
+    )
+    .optional(),
+  PARAPHE_S3_PREFIX: z.string().default(''),
+  PARAPHE_S3_ENDPOINT: z.string().url().optional(),
+  PARAPHE_S3_REGION: z.string().min(1).default('us-east-1'),
+  PARAPHE_S3_FORCE_PATH_STYLE: envBoolean.default(false),
+  PARAPHE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PARAPHE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  PARAPHE_S3_SSE: z.enum(['AES256', 'aws:kms']).optional(),
+  PARAPHE_S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
+  // S3 allows 5 MiB to 5 GiB per part; larger blobs go up in parts of this size.
+  PARAPHE_S3_PART_SIZE_MB: envPositiveInt.min(5).max(5120).default(16),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -164,7 +184,25 @@ export function shapeConfig(env: Env, cwd: string) {
       pglitePath: path.join(dataDir, 'pglite'),
       poolSize: env.PARAPHE_DB_POOL_SIZE,
     },
-    blobs: { dir: path.join(dataDir, 'blobs') },
+    blobs: {
+      dir: path.join(dataDir, 'blobs'),
+      store: env.PARAPHE_BLOB_STORE,
+      hasFsFallback: env.PARAPHE_BLOBS_FS_FALLBACK,
+      s3: {
+        bucket: env.PARAPHE_S3_BUCKET ?? '',
+        // One trailing slash, none leading: keys read `prefix/ab/cd/<sha256>` whatever was typed.
+        prefix: env.PARAPHE_S3_PREFIX.replace(/^\/+|\/+$/g, '').replace(/.+/, '$&/'),
+        endpoint: env.PARAPHE_S3_ENDPOINT,
+        region: env.PARAPHE_S3_REGION,
+        forcePathStyle: env.PARAPHE_S3_FORCE_PATH_STYLE,
+        accessKeyId: env.PARAPHE_S3_ACCESS_KEY_ID,
+        secretAccessKey: env.PARAPHE_S3_SECRET_ACCESS_KEY,
+        sse: env.PARAPHE_S3_SSE,
+        sseKmsKeyId: env.PARAPHE_S3_SSE_KMS_KEY_ID,
+        partSizeBytes: env.PARAPHE_S3_PART_SIZE_MB * 1024 * 1024,
+        spoolDir: path.join(dataDir, 's3-spool'),
+      },
+    },
     jobs: {
       concurrency: env.PARAPHE_JOBS_CONCURRENCY,
       leaseSeconds: env.PARAPHE_JOBS_LEASE_SECONDS,

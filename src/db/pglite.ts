@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import pg from 'pg';
+import { defaultPgliteImagePath, imageFor } from './pglite-image.js';
 import type { Db, QueryResult } from './types.js';
 
 const wire = protocol.serialize;
@@ -77,16 +79,48 @@ function preparedStatements(pglite: PGlite) {
  * go and keep the process from reading sockets: under a burst, requests that had just arrived
  * waited behind everything already queued, and a health check could stall for a second.
  */
+/**
+ * A fresh folder starts from the build's pre-initialised image when there is one; a damaged image
+ * must not keep the service from starting, so the folder (empty before) is cleared and initialised
+ * the slow way.
+ */
+async function openFolder(dataPath: string, imagePath: string): Promise<PGlite> {
+  mkdirSync(dataPath, { recursive: true, mode: 0o700 });
+  try {
+    const image = imageFor(dataPath, imagePath);
+    if (!image) return new PGlite(dataPath);
+    const pglite = new PGlite(dataPath, { loadDataDir: image });
+    await pglite.waitReady;
+    return pglite;
+  } catch (error) {
+    process.emitWarning(
+      `PGlite image ${imagePath} unusable, initialising the database instead: ${(error as Error).message}`,
+    );
+    for (const entry of readdirSync(dataPath))
+      rmSync(path.join(dataPath, entry), { recursive: true, force: true });
+    return new PGlite(dataPath);
+  }
+}
+
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Embedded Postgres (WASM) in a folder of the data dir, or in memory when `dataPath` is undefined.
  * One process owns the folder: several `paraphe` processes need a Postgres server.
  */
-export async function openPglite(dataPath: string | undefined): Promise<Db> {
-  if (dataPath) mkdirSync(dataPath, { recursive: true });
-  const pglite = new PGlite(dataPath);
+export async function openPglite(
+  dataPath: string | undefined,
+  options: { imagePath?: string } = {},
+): Promise<Db> {
+  const pglite = dataPath
+    ? await openFolder(dataPath, options.imagePath ?? defaultPgliteImagePath)
+    : new PGlite();
   await pglite.waitReady;
+  return pgliteDb(pglite);
+}
+
+/** The `Db` interface over a PGlite instance that is ready; closing the `Db` closes the instance. */
+export function pgliteDb(pglite: PGlite): Db {
   let isClosed = false;
   // The same locks PGlite's own `query` takes: outside a transaction a statement waits for any
   // open one to finish; inside, the transaction already holds the outer lock.

@@ -5,8 +5,10 @@ import { freshDb, testEngine } from '../../test/support/db.js';
 import { silentLogger } from '../../test/support/logger.js';
 import type { Db } from '../db/index.js';
 import { manualClock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
 import { randomIds } from '../shared/ids.js';
-import { defineJob, enqueueJob, getJob, listJobs, retryJob } from './index.js';
+import { createLogger } from '../shared/logger.js';
+import { defineJob, enqueueJob, getJob, JobDeferral, listJobs, retryJob } from './index.js';
 import { createWorker, type WorkerOptions } from './worker.js';
 
 describe(`job queue (${testEngine})`, () => {
@@ -251,6 +253,69 @@ describe(`job queue (${testEngine})`, () => {
     assert.equal(record.status, 'queued');
     assert.equal(record.attempts, 0);
     assert.equal(record.lockedBy, null);
+  });
+
+  it('puts a deferred job back until the given time, without counting an attempt or a failure', async () => {
+    const clock = manualClock();
+    let runs = 0;
+    const job = defineJob({
+      kind: 'test.defer',
+      payloadSchema: z.object({}),
+      handle: async () => {
+        runs++;
+        if (runs === 1) throw new JobDeferral(new Date(clock.now().getTime() + 10_000), 'row held elsewhere');
+      },
+    });
+    const id = await enqueueJob(
+      db,
+      { clock, ids: randomIds },
+      { kind: job.kind, payload: {}, maxAttempts: 1 },
+    );
+    const finished: string[] = [];
+    const worker = createWorker({
+      ...base(clock),
+      jobs: [job],
+      onJobFinished: ({ outcome }) => finished.push(outcome),
+    });
+    await worker.runOnce();
+    const deferred = await getJob(db, id);
+    assert.equal(deferred.status, 'queued');
+    assert.equal(deferred.attempts, 0);
+    assert.equal(deferred.runAt.getTime(), clock.now().getTime() + 10_000);
+    assert.equal(await worker.runOnce(), 0, 'not before its time');
+    clock.advance(10_000);
+    await worker.runOnce();
+    // One attempt allowed, and the deferral did not use it up.
+    assert.equal((await getJob(db, id)).status, 'done');
+    assert.deepEqual(finished, ['done']);
+  });
+
+  it('logs an expected retry as one warning with its code and no stack, an unexpected one with its stack', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    const clock = manualClock();
+    const job = defineJob({
+      kind: 'test.flaky',
+      payloadSchema: z.object({ isExpected: z.boolean() }),
+      handle: async ({ isExpected }) => {
+        throw isExpected
+          ? new AppError('MAIL_RELAY_UNAVAILABLE', 'relay: 451 try later')
+          : new TypeError('cannot read x of undefined');
+      },
+    });
+    await enqueueJob(db, { clock, ids: randomIds }, { kind: job.kind, payload: { isExpected: true } });
+    await enqueueJob(db, { clock, ids: randomIds }, { kind: job.kind, payload: { isExpected: false } });
+    await createWorker({ ...base(clock), logger, jobs: [job] }).runOnce();
+    const warnings = lines.map((l) => JSON.parse(l)).filter((r) => r.level === 40);
+    assert.equal(warnings.length, 2);
+    const expected = warnings.find((r) => r.code === 'MAIL_RELAY_UNAVAILABLE');
+    assert.equal(expected?.reason, 'relay: 451 try later');
+    assert.equal(JSON.stringify(expected).includes('at '), false, 'no stack trace');
+    const unexpected = warnings.find((r) => r.err);
+    assert.match(unexpected?.err.stack ?? '', /TypeError: cannot read x/);
   });
 });
 

@@ -1,3 +1,5 @@
+import { fetchReconnecting } from './http-fetch.js';
+
 /**
  * Fetches a CRL over HTTP(S) for the verifier (distribution points are plain HTTP by design: CRLs
  * are signed). Returns undefined on any failure: an unreachable CRL makes revocation "unknown",
@@ -9,7 +11,7 @@ export async function fetchCrlOverHttp(
 ): Promise<Uint8Array | undefined> {
   if (!/^https?:\/\//i.test(url)) return undefined;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    const res = await fetchReconnecting(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
     if (!res.ok) return undefined;
     const body = new Uint8Array(await res.arrayBuffer());
     return body.length <= (options.maxBytes ?? 20 * 1024 * 1024) ? body : undefined;

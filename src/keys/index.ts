@@ -1,5 +1,7 @@
 export { orderChain, readPemCertificates, toPem } from './certificates.js';
+export { collectValidationData, type FetchRevocation } from './collect-validation-data.js';
 export { devSealRoot, ensureDevSealKey, testMarker } from './dev-seal-key.js';
+export { extendLtv } from './extend-ltv.js';
 export { fetchCrlOverHttp } from './fetch-crl.js';
 export { keyObjectSealKey } from './key-object-seal-key.js';
 export { loadSealKey, type SealKeySettings } from './load-seal-key.js';

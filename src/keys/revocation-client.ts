@@ -12,6 +12,7 @@ import {
 } from '../pdf/pades/index.js';
 import { checkCrl, checkOcsp, type RevocationStatus } from '../pdf/verify/index.js';
 import { fetchCrlOverHttp } from './fetch-crl.js';
+import { fetchReconnecting } from './http-fetch.js';
 
 /** Revocation data for a DSS (PAdES B-LT): DER OCSP responses and CRLs, each checked before use. */
 export interface RevocationData {
@@ -34,7 +35,7 @@ function ocspRequest(cert: ParsedCertificate, issuer: ParsedCertificate): Uint8A
 
 async function fetchOcsp(url: string, body: Uint8Array, timeoutMs: number): Promise<Uint8Array | undefined> {
   try {
-    const res = await fetch(url, {
+    const res = await fetchReconnecting(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/ocsp-request', Accept: 'application/ocsp-response' },
       body: Buffer.from(body),

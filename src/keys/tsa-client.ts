@@ -14,6 +14,7 @@ import {
   readTlv,
 } from '../pdf/pades/index.js';
 import { AppError } from '../shared/errors.js';
+import { fetchReconnecting } from './http-fetch.js';
 
 export interface TsaClientOptions {
   /** Authorities in order of preference; the next one is tried when one fails. */
@@ -111,7 +112,7 @@ async function requestOnce(o: {
 export function createTsaClient(o: TsaClientOptions): TimestampClient {
   if (o.urls.length === 0) throw new Error('createTsaClient needs at least one URL');
   const rounds = o.rounds ?? 3;
-  const fetchImpl = o.fetch ?? fetch;
+  const fetchImpl = o.fetch ?? fetchReconnecting;
   const timeoutMs = o.timeoutMs ?? 15_000;
   const retryDelayMs = o.retryDelayMs ?? 1000;
   return {

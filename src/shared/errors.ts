@@ -69,6 +69,8 @@ export const errorCatalogue = {
   SEAL_PKCS11_FAILED: 'unavailable',
   TSA_UNAVAILABLE: 'unavailable',
   PDF_VERIFY_UNREADABLE: 'invalid',
+  REVOCATION_UNAVAILABLE: 'unavailable',
+  REVOCATION_CERTIFICATE_REVOKED: 'internal',
   // pdf
   PDF_NOT_PDF: 'invalid',
   PDF_DAMAGED: 'invalid',
@@ -101,6 +103,8 @@ export const errorCatalogue = {
   SIGNING_PLACEMENT_MISSING: 'invalid',
   SIGNING_RATE_LIMITED: 'rate_limited',
   SIGNING_CSRF_INVALID: 'forbidden',
+  SIGNING_CODE_STALE: 'forbidden',
+  SIGNING_IMAGE_BLANK: 'invalid',
   // operator CLI
   CLI_ARGUMENT_INVALID: 'invalid',
 } as const satisfies Record<string, ErrorKind>;

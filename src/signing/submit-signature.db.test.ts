@@ -1,191 +1,48 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { freshDb } from '../../test/support/db.js';
-import { makeTestPdf } from '../../test/support/make-pdf.js';
-import { signaturePng } from '../../test/support/signature-png.js';
-import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
-import { createAccount } from '../accounts/index.js';
+import { errorCode, type SigningFixture, signingFixture } from '../../test/support/signing.js';
 import { listAuditEvents } from '../audit/index.js';
-import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
+import type { BlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
-import { createEnvelope, getEnvelope, issueSignerLink } from '../envelopes/index.js';
-import { ensureDevSealKey } from '../keys/index.js';
-import { manualClock } from '../shared/clock.js';
+import { getEnvelope } from '../envelopes/index.js';
 import { isAppError } from '../shared/errors.js';
-import { randomIds } from '../shared/ids.js';
-import { devSmsSender } from '../sms/index.js';
+import { t } from '../shared/i18n/index.js';
 import { declineSigning } from './decline-signing.js';
 import type { SigningDeps } from './deps.js';
 import { sealEnvelope } from './seal-envelope.js';
 import { findSealedDownload } from './sealed-downloads.js';
-import { checkSigningCode, sendSigningCode } from './send-signing-code.js';
+import { sendSigningCode } from './send-signing-code.js';
 import { submitSignature } from './submit-signature.js';
 import { remindSigners, sweepStuckSeals } from './sweep-signing.js';
 
 describe('signing use cases', () => {
+  let fixture: SigningFixture;
   let db: Db;
   let blobs: BlobStore;
-  let dir: string;
-  const clock = manualClock('2026-11-26T09:00:00Z');
+  let clock: SigningFixture['clock'];
   let deps: SigningDeps;
   let documentId: string;
   let envelopeId: string;
   const tokens: string[] = [];
-  let newEnvelope: (
-    key: string,
-    addresses: string[],
-  ) => Promise<{ envelopeId: string; tokens: string[]; documentId: string }>;
+  let newEnvelope: SigningFixture['newEnvelope'];
 
   before(async () => {
-    db = await freshDb();
-    dir = mkdtempSync(path.join(tmpdir(), 'paraphe-signing-'));
-    blobs = await openFsBlobStore({ root: dir, ids: randomIds });
-    const ids = randomIds;
-    const settings = testSmsSettings();
-    const sms = {
-      db,
-      clock,
-      ids,
-      sender: devSmsSender({ db, clock, ids }),
-      settings,
-      secret: settings.otpSecret ?? '',
-    };
-    const key = await ensureDevSealKey(path.join(dir, 'keys'));
-    deps = {
-      db,
-      blobs,
-      clock,
-      ids,
-      sms,
-      settings: {
-        publicUrl: 'https://sign.example.test',
-        codeFreshSeconds: 900,
-        reminderAfterDays: 3,
-        reminderEveryDays: 3,
-        reminderMax: 3,
-        sealedAttachMaxBytes: 15 * 1024 * 1024,
-        ratePerIpPerMinute: 1000,
-        ratePerTokenPerMinute: 1000,
-        sealStuckMinutes: 15,
-        sweepSeconds: 60,
-        notifyFrom: 'Paraphe <noreply@example.test>',
-      },
-      seal: {
-        getKey: async () => key,
-        reason: () => 'TEST',
-        location: '',
-        contactInfo: '',
-        docMdpPermissions: 1,
-        locale: 'fr',
-      },
-    };
-    const account = await createAccount(
-      { db, clock, ids },
-      { name: 'Test', mailboxes: ['sender@example.test'] },
-    );
-    const pdf = await blobs.put(await makeTestPdf({ pages: 2 }));
-    newEnvelope = async (key, addresses) => {
-      const raw = await blobs.put(new TextEncoder().encode(`raw message ${key}`));
-      return db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ id: string }>('SELECT id FROM mailboxes WHERE account_id = $1', [
-          account.id,
-        ]);
-        const result = await createEnvelope(
-          tx,
-          { clock, ids },
-          {
-            accountId: account.id,
-            mailboxId: rows[0]?.id ?? '',
-            senderAddress: 'sender@example.test',
-            subject: `Contrat ${key}`,
-            locale: 'fr',
-            messageId: null,
-            queueId: null,
-            dedupeKey: key,
-            raw,
-            expiresAt: new Date(clock.now().getTime() + 30 * 86_400_000),
-            documents: [
-              {
-                fileName: 'contrat.pdf',
-                sha256: pdf.sha256,
-                sizeBytes: pdf.sizeBytes,
-                pageCount: 2,
-                hasSignatures: false,
-              },
-            ],
-            signers: addresses.map((address) => ({
-              address,
-              name: address === 'alice@example.test' ? 'Alice' : null,
-            })),
-          },
-        );
-        assert.ok(result.isNew);
-        const links: string[] = [];
-        for (const signer of result.signers)
-          links.push(
-            (
-              await issueSignerLink(
-                tx,
-                { clock, ids },
-                {
-                  signerId: signer.id,
-                  envelopeId: result.envelopeId,
-                  purpose: 'copy',
-                  publicUrl: 'https://x',
-                },
-              )
-            ).token,
-          );
-        const doc = await tx.query<{ id: string }>('SELECT id FROM documents WHERE envelope_id = $1', [
-          result.envelopeId,
-        ]);
-        return { envelopeId: result.envelopeId, tokens: links, documentId: doc.rows[0]?.id ?? '' };
-      });
-    };
+    fixture = await signingFixture();
+    ({ db, blobs, clock, deps, newEnvelope } = fixture);
     const created = await newEnvelope('k1', ['alice@example.test', 'bob@example.test']);
     tokens.push(...created.tokens);
     envelopeId = created.envelopeId;
-    documentId = (await getEnvelope(db, envelopeId)).documents[0]?.id ?? '';
+    documentId = created.documentId;
   });
 
   after(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fixture.close();
   });
 
-  const request = (token: string) => ({
-    token,
-    imagePng: signaturePng(),
-    method: 'drawn' as const,
-    placements: [{ documentId, page: 2, x: 300, y: 600, width: 150, height: 50 }],
-    isConsentGiven: true,
-    ip: '192.0.2.1',
-    userAgent: 'test',
-  });
-  const confirmPhone = async (token: string, phone: string) => {
-    const sent = await sendSigningCode(deps, { token, phone, locale: 'fr', ip: null, userAgent: null });
-    assert.equal(sent.status, 'sent');
-    const check = await checkSigningCode(deps, {
-      token,
-      code: await latestDevCode(db, phone),
-      ip: null,
-      userAgent: null,
-    });
-    assert.equal(check.status, 'confirmed');
-  };
-  const code = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (error) {
-      if (isAppError(error)) return error.code;
-      throw error;
-    }
-    return 'ok';
-  };
+  const request = (token: string) => fixture.request(token, documentId);
+  const confirmPhone = (token: string, phone: string) => fixture.confirmPhone(token, phone);
+  const code = errorCode;
 
   it('refuses a code request and a submit from the signer whose turn it is not', async () => {
     assert.equal(
@@ -206,6 +63,8 @@ describe('signing use cases', () => {
   it('refuses a submit without a confirmed code, without consent, or without a placement on a document', async () => {
     const alice = tokens[0] as string;
     assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    // No code was ever confirmed: the sentence must not speak of a confirmed code that expired.
+    assert.doesNotMatch(t('fr', 'error.SIGNING_CODE_REQUIRED'), /confirmé a expiré|expir/);
     assert.equal(
       await code(submitSignature(deps, { ...request(alice), isConsentGiven: false })),
       'SIGNING_CONSENT_REQUIRED',
@@ -233,7 +92,13 @@ describe('signing use cases', () => {
     const alice = tokens[0] as string;
     await confirmPhone(alice, '+33612345678');
     clock.advance(901_000);
-    assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    const refusal = await submitSignature(deps, request(alice)).catch((error: unknown) => error);
+    assert.ok(isAppError(refusal));
+    assert.equal(refusal.code, 'SIGNING_CODE_STALE');
+    assert.equal(
+      t('fr', refusal.userMessage, refusal.details as Record<string, number>),
+      'Votre numéro a été confirmé il y a plus de 15 minutes : demandez un nouveau code pour le confirmer à nouveau.',
+    );
   });
 
   it('records one Signature for two concurrent submits and passes the turn to Bob', async () => {

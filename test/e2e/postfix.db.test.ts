@@ -17,12 +17,13 @@ import {
   relayNextHop,
   startMailRole,
 } from '../../src/mail/inbound/index.js';
-import { relayMailTransport, SmtpClientError, sendSmtp } from '../../src/mail/outbound/index.js';
+import { deliverNow, relayMailTransport, SmtpClientError, sendSmtp } from '../../src/mail/outbound/index.js';
 import { inspectPdf } from '../../src/pdf/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
+import { testOutboxDeps } from '../support/outbox.js';
 import { freePort } from '../support/ports.js';
 import { canRunPostfix, type PostfixInstance, startPostfix } from '../support/postfix.js';
 import { makeTestPdf } from '../support/test-pdf.js';
@@ -104,7 +105,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
           return nextHop.forward(message);
         },
       },
-      mailTransport: relayMailTransport(postfix.relayUrl),
+      deliverNow: (outboxId) =>
+        deliverNow(testOutboxDeps({ db, blobs, transport: relayMailTransport(postfix.relayUrl) }), outboxId),
       handleSignRequest: (input) => {
         queueIds.push(input.queueId);
         return handleSignRequest(

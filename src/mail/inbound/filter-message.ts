@@ -286,6 +286,7 @@ export async function filterMessage(deps: FilterDeps, message: IncomingMessage):
   }
 }
 
-function tooLarge(maxBytes: number): RecipientReply {
+/** The refusal of a message over the size limit (RFC 3463 5.3.4: too big for the system). */
+export function tooLarge(maxBytes: number): RecipientReply {
   return { code: 552, message: `5.3.4 message larger than ${maxBytes} bytes` };
 }

@@ -100,7 +100,7 @@ describe('mail role (LMTP and SMTP listeners in front of the filter)', () => {
       to: ['bob@else.test', 'carol@else.test'],
       dsn: {
         ret: 'HDRS',
-        envid: 'Q1+x',
+        envid: 'Q1+2Bx',
         notify: { 'bob@else.test': 'SUCCESS,FAILURE' },
         orcpt: { 'bob@else.test': 'rfc822;bob@else.test' },
       },

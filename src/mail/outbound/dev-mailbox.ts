@@ -24,8 +24,16 @@ interface DevMailRow {
   created_at: Date;
 }
 
-/** The decoded Subject header, for listing only (the raw bytes stay untouched in the blob store). */
+/**
+ * The decoded Subject header, for listing only (the raw bytes stay untouched in the blob store).
+ * Control characters go: Postgres refuses a NUL in text, and one odd message must still be kept.
+ */
 function subjectOf(raw: Uint8Array): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  return decodeSubject(raw).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}
+
+function decodeSubject(raw: Uint8Array): string {
   const head = Buffer.from(raw.subarray(0, Math.min(raw.byteLength, 64 * 1024))).toString('latin1');
   const end = head.search(/\r?\n\r?\n/);
   const headers = (end === -1 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');

@@ -7,14 +7,19 @@ export {
   listDevMail,
   storeDevMail,
 } from './dev-mailbox.js';
+export { buildWithOriginal, type OriginalAttachment } from './original-attachment.js';
 export {
   type DeliveryOutcome,
+  deliverNow,
   deliverOutgoingMail,
   enqueueOutgoingMail,
   listOutgoingMail,
   MAIL_DELIVER_JOB,
+  type OutboxDeliveryDeps,
   type OutboxEntry,
   type OutboxMail,
+  type OutboxStatus,
+  type RefusalNotice,
 } from './outbox.js';
 export {
   has8BitBytes,

@@ -19,6 +19,7 @@ export { checkTimestampToken, type TimestampCheck } from './tst.js';
 export type { SealKey, TimestampClient } from './types.js';
 export {
   bytesEqual,
+  caIssuerUris,
   crlDistributionUris,
   extendedKeyUsages,
   formatName,

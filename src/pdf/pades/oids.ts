@@ -33,6 +33,7 @@ export const OID = {
   crlDistributionPoints: '2.5.29.31',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   ocspAccess: '1.3.6.1.5.5.7.48.1',
+  caIssuersAccess: '1.3.6.1.5.5.7.48.2',
   // extended key usages
   ekuEmailProtection: '1.3.6.1.5.5.7.3.4',
   ekuTimeStamping: '1.3.6.1.5.5.7.3.8',

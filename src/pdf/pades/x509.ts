@@ -128,17 +128,26 @@ export function crlDistributionUris(cert: ParsedCertificate): string[] {
   return uris;
 }
 
-/** OCSP responder URIs from the authority information access extension. */
-export function ocspUris(cert: ParsedCertificate): string[] {
+function accessUris(cert: ParsedCertificate, method: string): string[] {
   const ext = cert.extensions.get(OID.authorityInfoAccess);
   if (!ext) return [];
   const uris: string[] = [];
   for (const ad of children(parseDer(ext.value))) {
-    const [method, location] = children(ad);
-    if (method && location && decodeOid(method) === OID.ocspAccess && location.tag === 0x86)
+    const [oid, location] = children(ad);
+    if (oid && location && decodeOid(oid) === method && location.tag === 0x86)
       uris.push(decodeString(location));
   }
   return uris;
+}
+
+/** OCSP responder URIs from the authority information access extension. */
+export function ocspUris(cert: ParsedCertificate): string[] {
+  return accessUris(cert, OID.ocspAccess);
+}
+
+/** Where the issuer's certificate can be downloaded (authority information access, caIssuers). */
+export function caIssuerUris(cert: ParsedCertificate): string[] {
+  return accessUris(cert, OID.caIssuersAccess);
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -133,10 +133,13 @@ export function attachFile(
   edit.markChanged(catalogRef);
 }
 
-/** Adds an invisible signature field whose value is `signatureRef`, on `pageRef`. */
+/**
+ * Adds an invisible signature field whose value is `signatureRef`, on `pageRef`, named `baseName`
+ * (default "Paraphe seal"), numbered when the name is taken.
+ */
 export function addSignatureField(
   edit: PdfEdit,
-  o: { signatureRef: PDFRef; pageRef: PDFRef; page: PDFDict },
+  o: { signatureRef: PDFRef; pageRef: PDFRef; page: PDFDict; baseName?: string },
 ): void {
   const { context, catalog, catalogRef } = edit.pdf;
   const acroForm = writableChild(edit, catalog, 'AcroForm');
@@ -147,8 +150,9 @@ export function addSignatureField(
     const t = edit.lookupDict(field)?.lookup(PDFName.of('T'));
     if (t instanceof PDFString || t instanceof PDFHexString) taken.add(t.decodeText());
   }
-  let name = 'Paraphe seal';
-  for (let n = 2; taken.has(name); n++) name = `Paraphe seal ${n}`;
+  const baseName = o.baseName ?? 'Paraphe seal';
+  let name = baseName;
+  for (let n = 2; taken.has(name); n++) name = `${baseName} ${n}`;
   const widget = edit.add(
     context.obj({
       Type: 'Annot',

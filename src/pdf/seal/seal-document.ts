@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { type PDFDict, PDFName, type PDFRef } from 'pdf-lib';
-import { AppError } from '../../shared/errors.js';
 import { type Locale, t } from '../../shared/i18n/index.js';
 import { PdfEdit } from '../core/edit.js';
 import { Fonts } from '../core/fonts.js';
 import { type LoadedPdf, loadPdf, PdfLoadError } from '../core/load.js';
 import { pdfDate, pdfTextString } from '../core/text.js';
-import { writeUpdate } from '../core/writer.js';
 import { type Evidence, evidenceJson, renderEvidencePages, type SealFacts } from '../evidence/evidence.js';
 import { assertSignable } from '../inspect/assert-signable.js';
 import { inspectLoadedPdf, inspectPdf } from '../inspect/inspect-pdf.js';
@@ -14,6 +11,7 @@ import { createCadesSignature } from '../pades/cms.js';
 import type { SealKey, TimestampClient } from '../pades/types.js';
 import { applyStamps, type Stamp } from '../stamp/apply-stamps.js';
 import { addSignatureField, appendPages, attachFile } from './document-parts.js';
+import { type SignatureDictionary, signatureDictionary, writeSignedUpdate } from './signed-update.js';
 import { verifySealedOutput } from './verify-output.js';
 
 export interface SealOptions {
@@ -57,8 +55,6 @@ export interface SealedDocument {
   evidencePageCount: number;
 }
 
-const BYTE_RANGE_SLOT = 4 * 11;
-
 function contentsSize(o: SealOptions): number {
   if (o.contentsSize) return o.contentsSize;
   const certificates = [o.key.certificate, ...o.key.chain].reduce((n, c) => n + c.length, 0);
@@ -68,27 +64,22 @@ function contentsSize(o: SealOptions): number {
   return Math.ceil(estimate / 1024) * 1024;
 }
 
-function signatureDictionary(o: {
+function sealDictionary(o: {
   seal: SealOptions;
   kind: 'certification' | 'approval';
   reason: string;
   size: number;
-}): { body: Uint8Array; byteRangeAt: number; contentsAt: number } {
+}): SignatureDictionary {
   const reference =
     o.kind === 'certification'
       ? ` /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${o.seal.docMdpPermissions} /V /1.2 >> >>]`
       : '';
-  const head =
-    `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (${pdfDate(o.seal.signingTime)})` +
-    ` /Reason ${pdfTextString(o.reason)} /Location ${pdfTextString(o.seal.location)} /ContactInfo ${pdfTextString(o.seal.contactInfo)}` +
-    `${reference} /ByteRange [`;
-  const middle = `${' '.repeat(BYTE_RANGE_SLOT)}] /Contents `;
-  const text = `${head}${middle}<${'0'.repeat(o.size * 2)}> >>`;
-  return {
-    body: Buffer.from(text, 'latin1'),
-    byteRangeAt: head.length,
-    contentsAt: head.length + middle.length,
-  };
+  return signatureDictionary(
+    `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (${pdfDate(o.seal.signingTime)})` +
+      ` /Reason ${pdfTextString(o.reason)} /Location ${pdfTextString(o.seal.location)} /ContactInfo ${pdfTextString(o.seal.contactInfo)}` +
+      reference,
+    o.size,
+  );
 }
 
 async function loadSignable(bytes: Uint8Array, fileName: string): Promise<LoadedPdf> {
@@ -189,46 +180,16 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   const reason = seal.key.isTestKey
     ? `${t(seal.locale, 'pdf.seal.testReason')} — ${seal.reason}`
     : seal.reason;
-  const size = contentsSize(seal);
-  const dictionary = signatureDictionary({ seal, kind, reason, size });
-  const update = writeUpdate({
-    pdf,
-    objects: edit.objectsToWrite(new Map([[signatureRef.objectNumber, dictionary.body]])),
-    isRepair: edit.isRepair,
+  const dictionary = sealDictionary({ seal, kind, reason, size: contentsSize(seal) });
+  const signed = await writeSignedUpdate({
+    edit,
+    signatureRef,
+    dictionary,
+    sign: (contentDigest) =>
+      createCadesSignature({ contentDigest, key: seal.key, timestamp: seal.timestamp }),
   });
-
+  const { output, byteRange } = signed;
   const original = input.pdfBytes;
-  const output = Buffer.allocUnsafe(original.length + update.bytes.length);
-  output.set(original, 0);
-  output.set(update.bytes, original.length);
-  const body = update.bodyOffsets.get(signatureRef.objectNumber) as number;
-  const contentsStart = body + dictionary.contentsAt;
-  const contentsEnd = contentsStart + 2 + size * 2;
-  const byteRange = [0, contentsStart, contentsEnd, output.length - contentsEnd];
-  const byteRangeText = byteRange.join(' ');
-  if (byteRangeText.length > BYTE_RANGE_SLOT) throw new Error('byte range does not fit its slot');
-  output.write(byteRangeText.padEnd(BYTE_RANGE_SLOT, ' '), body + dictionary.byteRangeAt, 'latin1');
-
-  // One pass over the bytes for both digests: the state after the first range is forked, and
-  // the whole-file hash resumes from it once the signature is in place.
-  const prefixHash = createHash('sha256').update(output.subarray(0, contentsStart));
-  const fileHash = prefixHash.copy();
-  const digest = prefixHash.update(output.subarray(contentsEnd)).digest();
-  const cms = await createCadesSignature({
-    contentDigest: new Uint8Array(digest),
-    key: seal.key,
-    timestamp: seal.timestamp,
-  });
-  if (cms.length > size) {
-    throw new AppError(
-      'PDF_SIGNATURE_TOO_LARGE',
-      `CMS of ${cms.length} bytes exceeds the ${size}-byte placeholder`,
-      {
-        details: { cmsBytes: cms.length, reservedBytes: size },
-      },
-    );
-  }
-  output.write(Buffer.from(cms).toString('hex'), contentsStart + 1, 'latin1');
 
   verifySealedOutput({
     original,
@@ -240,7 +201,7 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   });
   return {
     pdfBytes: new Uint8Array(output.buffer, output.byteOffset, output.length),
-    sha256: fileHash.update(output.subarray(contentsStart)).digest('hex'),
+    sha256: signed.sha256,
     kind,
     evidencePageCount: evidenceRefs.length,
   };

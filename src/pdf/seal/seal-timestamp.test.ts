@@ -6,7 +6,7 @@ import { PDFDocument } from 'pdf-lib';
 import { ensureLocalPkiServices, localTsaUrl } from '../../../test/support/pdf-validate.js';
 import { child, der, parseDer, rawOf } from '../pades/der.js';
 import type { TimestampClient } from '../pades/types.js';
-import { makePng, PKI_DIR, sampleEvidence, testSealKey } from '../testing/fixtures.js';
+import { makePng, PKI_DIR, sampleEvidence, sampleSealOptions } from '../testing/fixtures.js';
 import { PdfTools } from '../testing/tools.js';
 import { sealDocument } from './seal-document.js';
 
@@ -52,16 +52,7 @@ describe('sealDocument with a timestamp authority', () => {
         },
       ],
       evidence: sampleEvidence(),
-      seal: {
-        key: testSealKey('seal-rsa'),
-        timestamp: localTsa,
-        reason: 'Scellé par Paraphe',
-        location: 'Paris',
-        contactInfo: 'ops@paraphe.example',
-        docMdpPermissions: 1,
-        locale: 'fr',
-        signingTime: new Date(),
-      },
+      seal: sampleSealOptions({ timestamp: localTsa }),
     });
     const [signature] = tools.pdfsig(sealed.pdfBytes);
     assert.ok(signature?.isValid && signature.isTotal, signature?.text);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Evidence } from '../evidence/evidence.js';
 import type { SealKey } from '../pades/types.js';
+import type { SealOptions } from '../seal/seal-document.js';
 
 /** Test-only helpers: the shared test PKI as SealKeys, sample evidence, a generated signature PNG. */
 export const PKI_DIR = path.resolve(import.meta.dirname, '../../../../shared/tools/pdf-validate/pki');
@@ -27,6 +28,20 @@ export function testSealKey(name: 'seal-rsa' | 'seal-ec' = 'seal-rsa', dir = PKI
     algorithm: name === 'seal-rsa' ? 'rsa-sha256' : 'ecdsa-sha256',
     isTestKey: true,
     sign: async (data) => new Uint8Array(sign('sha256', data, key)),
+  };
+}
+
+/** Seal options for tests: the RSA test key, French captions, P=1, signed now. */
+export function sampleSealOptions(overrides: Partial<SealOptions> = {}): SealOptions {
+  return {
+    key: testSealKey('seal-rsa'),
+    reason: 'Scellé par Paraphe',
+    location: 'Paris',
+    contactInfo: 'ops@paraphe.example',
+    docMdpPermissions: 1,
+    locale: 'fr',
+    signingTime: new Date(),
+    ...overrides,
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { getDevMail, listDevMail } from '../../mail/outbound/index.js';
+import { type DevMailSummary, getDevMail, listDevMail } from '../../mail/outbound/index.js';
 import { t } from '../../shared/i18n/index.js';
 import type { WebDeps } from '../deps.js';
 import { html } from '../views/html.js';
@@ -23,30 +23,63 @@ function attachmentsOf(parsed: ParsedMail) {
   }));
 }
 
+/** What the listing shows of one message: whatever could be read, and why the rest could not. */
+export interface DevMailView {
+  id: string;
+  envelopeFrom: string;
+  recipients: string[];
+  subject: string;
+  createdAt: string;
+  sizeBytes: number;
+  text: string;
+  html: string;
+  attachments: ReturnType<typeof attachmentsOf>;
+  rawUrl: string;
+  /** Set when the bytes are gone or do not parse: the row's own fields are all there is. */
+  unreadable?: string;
+}
+
+/**
+ * One message for /dev/mail.json, never throwing: the dev mailbox is where odd messages are
+ * looked at, so one that is missing from the blob store or that the MIME parser refuses (nesting
+ * or header limits) is listed from its row with the reason, instead of failing the whole list.
+ */
+export async function viewDevMail(
+  deps: Pick<WebDeps, 'db' | 'blobs'>,
+  m: DevMailSummary,
+): Promise<DevMailView> {
+  const base: DevMailView = {
+    id: m.id,
+    envelopeFrom: m.envelopeFrom,
+    recipients: m.recipients,
+    subject: m.subject,
+    createdAt: m.createdAt.toISOString(),
+    sizeBytes: m.sizeBytes,
+    text: '',
+    html: '',
+    attachments: [],
+    rawUrl: `/dev/mail/${m.id}/raw`,
+  };
+  try {
+    const { raw } = await getDevMail(deps.db, deps.blobs, m.id);
+    const parsed = await parse(raw);
+    return {
+      ...base,
+      subject: parsed.subject ?? m.subject,
+      text: parsed.text ?? '',
+      html: typeof parsed.html === 'string' ? parsed.html : '',
+      attachments: attachmentsOf(parsed),
+    };
+  } catch (error) {
+    return { ...base, unreadable: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** The dev mailbox: every message Paraphe sent while no relay is configured. */
 export function registerDevMailRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/dev/mail.json', async () => {
     const messages = await listDevMail(deps.db);
-    return {
-      messages: await Promise.all(
-        messages.map(async (m) => {
-          const { raw } = await getDevMail(deps.db, deps.blobs, m.id);
-          const parsed = await parse(raw);
-          return {
-            id: m.id,
-            envelopeFrom: m.envelopeFrom,
-            recipients: m.recipients,
-            subject: parsed.subject ?? m.subject,
-            createdAt: m.createdAt.toISOString(),
-            sizeBytes: m.sizeBytes,
-            text: parsed.text ?? '',
-            html: typeof parsed.html === 'string' ? parsed.html : '',
-            attachments: attachmentsOf(parsed),
-            rawUrl: `/dev/mail/${m.id}/raw`,
-          };
-        }),
-      ),
-    };
+    return { messages: await Promise.all(messages.map((m) => viewDevMail(deps, m))) };
   });
 
   app.get('/dev/mail', async (request, reply) => {

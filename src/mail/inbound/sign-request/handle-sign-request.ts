@@ -180,6 +180,8 @@ async function sendCopies(
       dsn: dsnFor(ctx.input.dsn, recipient),
       purpose: signer ? 'signer.copy' : 'recipient.copy',
       envelopeId: envelope.id,
+      // Paraphe answered 250 for this copy: a final refusal downstream is owed to the sender.
+      ...(ctx.input.mailFrom ? { refusalNotice: { to: ctx.input.mailFrom, locale: envelope.locale } } : {}),
     });
     await tx.query('UPDATE envelope_recipients SET outbox_id = $3 WHERE envelope_id = $1 AND address = $2', [
       envelope.id,

@@ -13,6 +13,9 @@ export const keysMessages = defineMessages({
     'error.TSA_UNAVAILABLE': "Aucune autorité d'horodatage n'a répondu. Le scellement sera retenté.",
     'error.PDF_VERIFY_UNREADABLE': "Ce fichier n'est pas un PDF lisible.",
     'keys.seal.defaultReason': 'Document certifié par Paraphe',
+    'error.REVOCATION_UNAVAILABLE':
+      "L'état de révocation d'un certificat n'a pas pu être obtenu. Le scellement sera retenté.",
+    'error.REVOCATION_CERTIFICATE_REVOKED': "Un certificat du cachet ou de l'horodatage est révoqué.",
   },
   en: {
     'error.SEAL_KEY_NOT_CONFIGURED': 'No seal key is configured: the document cannot be sealed.',
@@ -23,5 +26,8 @@ export const keysMessages = defineMessages({
     'error.TSA_UNAVAILABLE': 'No timestamp authority answered. Sealing will be retried.',
     'error.PDF_VERIFY_UNREADABLE': 'This file is not a readable PDF.',
     'keys.seal.defaultReason': 'Document certified by Paraphe',
+    'error.REVOCATION_UNAVAILABLE':
+      'The revocation status of a certificate could not be obtained. Sealing will be retried.',
+    'error.REVOCATION_CERTIFICATE_REVOKED': 'A certificate of the seal or of the timestamp is revoked.',
   },
 });

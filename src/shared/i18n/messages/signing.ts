@@ -70,6 +70,11 @@ export const signingMessages = defineMessages({
       'Tout le monde a signé : les documents signés vous ont été envoyés par e-mail.',
     'signing.state.signed.sealing':
       'Tout le monde a signé : vous recevrez les documents signés et scellés par e-mail dans un instant.',
+    'signing.state.signed.declined':
+      '{decliner} a refusé de signer : la demande est close et aucun document ne sera signé.',
+    'signing.state.signed.expired':
+      'La demande a expiré avant que tout le monde signe : aucun document ne sera signé. {sender} peut l’envoyer à nouveau.',
+    'signing.state.signed.cancelled': 'La demande a été annulée : aucun document ne sera signé.',
     'signing.state.thanks.title': 'Merci, c’est signé',
     'signing.state.declined.title': 'Demande refusée',
     'signing.state.declined.body':
@@ -116,8 +121,7 @@ export const signingMessages = defineMessages({
     'error.SIGNING_NOT_YOUR_TURN': 'Ce n’est pas encore votre tour de signer.',
     'error.SIGNING_ENDED': 'Cette demande de signature est close.',
     'error.SIGNING_CONSENT_REQUIRED': 'Cochez « Je signe ce(s) document(s) » pour signer.',
-    'error.SIGNING_CODE_REQUIRED':
-      'Confirmez votre numéro avec un code reçu par SMS (le code confirmé a expiré).',
+    'error.SIGNING_CODE_REQUIRED': 'Confirmez d’abord votre numéro avec le code reçu par SMS.',
     'error.SIGNING_IMAGE_INVALID': 'La signature n’a pas pu être lue. Dessinez-la de nouveau.',
     'error.SIGNING_PLACEMENT_INVALID':
       'Une signature est mal placée (hors de la page ou de taille invalide).',
@@ -125,6 +129,10 @@ export const signingMessages = defineMessages({
       'Placez votre signature sur chaque document : « {document} » n’en a pas.',
     'error.SIGNING_RATE_LIMITED': 'Trop de demandes. Réessayez dans {seconds} secondes.',
     'error.SIGNING_CSRF_INVALID': 'La page a expiré. Rechargez-la et recommencez.',
+    'error.SIGNING_CODE_STALE':
+      'Votre numéro a été confirmé il y a plus de {minutes} minutes : demandez un nouveau code pour le confirmer à nouveau.',
+    'error.SIGNING_IMAGE_BLANK':
+      'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
   },
   en: {
     'signing.page.title': 'Sign the documents',
@@ -191,6 +199,11 @@ export const signingMessages = defineMessages({
     'signing.state.signed.completed': 'Everyone has signed: the signed documents were sent to you by email.',
     'signing.state.signed.sealing':
       'Everyone has signed: you will receive the signed and sealed documents by email in a moment.',
+    'signing.state.signed.declined':
+      '{decliner} declined to sign: the request is closed and no document will be signed.',
+    'signing.state.signed.expired':
+      'The request expired before everyone signed: no document will be signed. {sender} can send it again.',
+    'signing.state.signed.cancelled': 'The request was cancelled: no document will be signed.',
     'signing.state.thanks.title': 'Thank you, it is signed',
     'signing.state.declined.title': 'Request declined',
     'signing.state.declined.body':
@@ -235,12 +248,15 @@ export const signingMessages = defineMessages({
     'error.SIGNING_NOT_YOUR_TURN': 'It is not your turn to sign yet.',
     'error.SIGNING_ENDED': 'This signature request is closed.',
     'error.SIGNING_CONSENT_REQUIRED': 'Tick “I sign this document (these documents)” to sign.',
-    'error.SIGNING_CODE_REQUIRED':
-      'Confirm your number with a code received by SMS (the confirmed code has expired).',
+    'error.SIGNING_CODE_REQUIRED': 'First confirm your number with the code received by SMS.',
     'error.SIGNING_IMAGE_INVALID': 'The signature could not be read. Draw it again.',
     'error.SIGNING_PLACEMENT_INVALID': 'A signature is misplaced (outside the page or of an invalid size).',
     'error.SIGNING_PLACEMENT_MISSING': 'Place your signature on every document: “{document}” has none.',
     'error.SIGNING_RATE_LIMITED': 'Too many requests. Try again in {seconds} seconds.',
     'error.SIGNING_CSRF_INVALID': 'The page has expired. Reload it and start again.',
+    'error.SIGNING_CODE_STALE':
+      'Your number was confirmed more than {minutes} minutes ago: ask for a new code to confirm it again.',
+    'error.SIGNING_IMAGE_BLANK':
+      'The signature is empty or nearly so: draw it in full in the box, or type your name.',
   },
 });
