@@ -88,6 +88,7 @@ const badArguments: Array<[string[], RegExp]> = [
     ['seal', pdf, '-o', '/nonexistent/out.pdf', '--signer-email', 'operator'],
     /--output "\/nonexistent\/out.pdf": its folder does not exist .*; --signer-email "operator": not a mail address/,
   ],
+  [['blobs', 'migrate', '--concurrency', 'all'], /--concurrency "all": expected a whole number/],
   [['envelope', 'cancle', '42'], /^paraphe: unknown command 'cancle' \(Did you mean cancel\?\); see --help/],
   [['start', '--roles', 'web,mial'], /--roles "mial": unknown role; use mail,web,worker/],
 ];
