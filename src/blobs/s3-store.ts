@@ -22,6 +22,7 @@ import type { BlobRef, BlobStore } from './types.js';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** A spool file this old belongs to no live write (a crashed process left it). */
 const SPOOL_LEFTOVER_MS = 60 * 60 * 1000;
+const PING_TIMEOUT_MS = 3000;
 
 /** Where and how the S3 store keeps blobs (`config.blobs.s3`). */
 export interface S3BlobStoreSettings {
@@ -247,6 +248,9 @@ export async function openS3BlobStore(options: {
       try {
         const response = await client.send(
           new GetObjectCommand({ Bucket: settings.bucket, Key: `${settings.prefix}.ping` }),
+          // A store that accepts connections and never answers must fail the probe while the
+          // load balancer still waits for it, not after the SDK's retries.
+          { abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) },
         );
         (response.Body as Readable | undefined)?.destroy();
       } catch (error) {
