@@ -90,8 +90,19 @@ ${guideMainCf()
  * Postfix's own services as Debian ships them, then the guide's entries: what an administrator
  * adds is what the tests run. A service the guide defines (pickup) replaces Debian's line.
  */
-function masterCf(o: { submissionPort: number; reinjectPort: number; filterPort: number }): string {
-  const guide = guideMasterCfForTest(o);
+function masterCf(o: {
+  submissionPort: number;
+  reinjectPort: number;
+  filterPort: number;
+  hasContentFilter: boolean;
+}): string {
+  // Without the filter, submission and pickup queue straight for delivery (the bench's baseline);
+  // the re-injection smtpd's empty `content_filter=` stays either way.
+  const guide = guideMasterCfForTest(o).map((service) =>
+    o.hasContentFilter
+      ? service
+      : { ...service, options: service.options.filter((option) => !/^content_filter=./.test(option)) },
+  );
   const isInGuide = (name: string | undefined) => guide.some((s) => s.columns[0] === name);
   const debian = debianMasterCf().filter((s) => !isInGuide(s.columns[0]));
   return `# Debian's master.cf without its port 25 listener, then docs/operations/postfix.md's entries:
@@ -109,8 +120,13 @@ async function postfixCommand(configDir: string, ...args: string[]): Promise<str
  * Starts a private Postfix instance as root, without systemd: its own config, queue and log under
  * a temporary folder, loopback only, free ports (so it runs beside a real service and other tests).
  * `filterPort` is where Paraphe's LMTP listener is expected (it may be down: Postfix defers).
+ * `hasContentFilter: false` runs the same instance without the guide's content_filter lines
+ * (bench/postfix.ts measures against it); nothing then connects to `filterPort`.
  */
-export async function startPostfix(options: { filterPort: number }): Promise<PostfixInstance> {
+export async function startPostfix(options: {
+  filterPort: number;
+  hasContentFilter?: boolean;
+}): Promise<PostfixInstance> {
   // Under /var/tmp rather than /tmp: Postfix's checks dislike a world-writable parent for the queue.
   await mkdir('/var/tmp/paraphe-postfix', { recursive: true, mode: 0o755 });
   const dir = await mkdtemp('/var/tmp/paraphe-postfix/pf-');
@@ -132,7 +148,12 @@ export async function startPostfix(options: { filterPort: number }): Promise<Pos
   await writeFile(path.join(configDir, 'main.cf'), mainCf(dir, nobody.uid, nobody.gid));
   await writeFile(
     path.join(configDir, 'master.cf'),
-    masterCf({ submissionPort, reinjectPort, filterPort: options.filterPort }),
+    masterCf({
+      submissionPort,
+      reinjectPort,
+      filterPort: options.filterPort,
+      hasContentFilter: options.hasContentFilter ?? true,
+    }),
   );
   await postfixCommand(configDir, 'start');
   try {
