@@ -9,7 +9,8 @@
  * Rounds alternate the order; medians are printed with the ratios paraphe/none (goal ≥ 0.85) and
  * paraphe/noop. Needs root and Postfix (scripts/ensure-tools.sh).
  * Run: npx tsx bench/postfix.ts   (BENCH_MESSAGES, BENCH_CONCURRENCY, BENCH_ROUNDS to change;
- * BENCH_LOG_DIR=dir keeps each instance's Postfix log there, to read the delays= fields)
+ * BENCH_MODES=paraphe runs one setup alone (to profile it, no ratios); BENCH_LOG_DIR=dir keeps
+ * each instance's Postfix log there, to read its delays= fields)
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -35,7 +36,11 @@ const TIMEOUT_MS = 180_000;
 const CLOCK_TICKS_PER_SECOND = 100;
 
 type Mode = 'none' | 'noop' | 'paraphe';
-const MODES: Mode[] = ['none', 'noop', 'paraphe'];
+const ALL_MODES: Mode[] = ['none', 'noop', 'paraphe'];
+/** BENCH_MODES=paraphe (say) runs one setup alone, to profile it (node --cpu-prof). */
+const MODES = ALL_MODES.filter((m) =>
+  (process.env.BENCH_MODES ?? ALL_MODES.join(',')).split(',').includes(m),
+);
 
 interface Listener {
   close(): Promise<void>;
@@ -354,8 +359,10 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const rates = (mode: Mode) => rounds.map((r) => r[mode].perSecond);
 await db.close();
+if (MODES.length < ALL_MODES.length) process.exit(0);
 const f = (n: number) => n.toFixed(2);
 const ratios = (a: Mode, b: Mode) => rounds.map((r) => r[a].perSecond / r[b].perSecond);
+const cpuTotal = (mode: Mode) => median(rounds.map((r) => r[mode].benchCpuMs + r[mode].postfixCpuMs));
 const cpu = (mode: Mode) =>
   `${f(median(rounds.map((r) => r[mode].benchCpuMs)))} + ${f(median(rounds.map((r) => r[mode].postfixCpuMs)))} ms`;
 console.log(
@@ -369,6 +376,9 @@ console.log(
 );
 console.log(
   `  CPU per message (this process + Postfix): no filter ${cpu('none')}, no-op ${cpu('noop')}, Paraphe ${cpu('paraphe')}`,
+);
+console.log(
+  `  CPU-bound ratios (total CPU per message, steadier than wall time on a shared machine): Paraphe/no-filter ${f(cpuTotal('none') / cpuTotal('paraphe'))}, Paraphe/no-op-filter ${f(cpuTotal('noop') / cpuTotal('paraphe'))}, no-op/no-filter ${f(cpuTotal('none') / cpuTotal('noop'))}`,
 );
 console.log(
   `  Paraphe/no-op-filter ${f(median(ratios('paraphe', 'noop')))} (rounds ${ratios('paraphe', 'noop').map(f).join(' ')}); no-op/no-filter ${f(median(ratios('noop', 'none')))} (the second queue pass)`,
