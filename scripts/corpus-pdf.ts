@@ -152,12 +152,13 @@ function pyhanko(file: string, trustRoot: string, options: { lenient?: boolean }
 
 /**
  * Strict first; lenient only when the input itself already breaks the syntax strict mode wants.
- * When pyHanko cannot process the input's own signatures at all (it fails on the input as
- * received), it has no verdict to give on the output either: reported as such, never as valid.
+ * When pyHanko cannot process the input at all (it fails on the file as received: junk before
+ * the header, a signature dictionary it cannot read), it has no verdict to give on the output
+ * either: reported as such, never as valid.
  */
-function pyhankoVerdict(input: string, output: string, trustRoot: string, inputIsSigned: boolean) {
+function pyhankoVerdict(input: string, output: string, trustRoot: string) {
   const strict = pyhanko(output, trustRoot);
-  if (strict.statuses.size === 0 && !strict.refusesSyntax && inputIsSigned) {
+  if (strict.statuses.size === 0 && !strict.refusesSyntax) {
     const received = pyhanko(input, trustRoot);
     if (received.statuses.size === 0 && received.error)
       return { ...strict, mode: 'fails on the input' as const };
@@ -288,8 +289,7 @@ async function main(): Promise<void> {
       if (broken.length > 0) problems.push(`existing signatures broken: ${broken.join(', ')}`);
       // qpdf exit 0 = clean, 3 = warnings, 2 = errors; the output may not be worse than the input.
       if (qOut !== 0 && !(qOut === 3 && qIn !== 0)) problems.push(`qpdf --check exit ${qOut} (input ${qIn})`);
-      const signedBefore = pdfsig(full, nssDir).length > 0;
-      const py = pyhankoVerdict(full, out, trustRoot, signedBefore);
+      const py = pyhankoVerdict(full, out, trustRoot);
       const status = ours ? py.statuses.get(ours.field) : undefined;
       if (py.mode === 'fails on the input') {
         // Judged by verifyPdf, pdfsig and qpdf only; counted apart in the totals.
