@@ -97,6 +97,7 @@ export async function createAppContext(
         ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) }
         : {}),
       locale: config.seal.evidenceLocales[0] ?? 'fr',
+      level: config.seal.level,
     },
     deliverSoon: (outboxIds) => {
       for (const id of outboxIds)

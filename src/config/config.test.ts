@@ -48,4 +48,15 @@ describe('configuration', () => {
   it('rejects an unknown role', () => {
     assert.throws(() => loadConfig({ PARAPHE_ROLES: 'web,printer' }), /printer/);
   });
+
+  it('seals at B-LT when a timestamp authority is configured, else at B-B, and refuses a level it cannot reach', () => {
+    assert.equal(loadConfig({}).seal.level, 'B-B');
+    assert.equal(loadConfig({ PARAPHE_TSA_URLS: 'http://tsa.example/tsr' }).seal.level, 'B-LT');
+    assert.equal(
+      loadConfig({ PARAPHE_TSA_URLS: 'http://tsa.example/tsr', PARAPHE_SEAL_LEVEL: 'B-LTA' }).seal.level,
+      'B-LTA',
+    );
+    assert.throws(() => loadConfig({ PARAPHE_SEAL_LEVEL: 'B-LT' }), /PARAPHE_SEAL_LEVEL.*PARAPHE_TSA_URLS/);
+    assert.throws(() => loadConfig({ PARAPHE_SEAL_LEVEL: 'B-X' }), /PARAPHE_SEAL_LEVEL/);
+  });
 });

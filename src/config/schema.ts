@@ -7,6 +7,10 @@ import { envBoolean, envList, envPort, envPositiveInt } from './env.js';
  * stack (PGlite, local blobs, dev mailbox), so `paraphe start` works with no setting at all.
  * docs/configuration.md documents each one; keep them in step.
  */
+/** PAdES baseline levels a seal can be written at (ETSI EN 319 142-1). */
+export const sealLevels = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+export type SealLevel = (typeof sealLevels)[number];
+
 export const EnvSchema = z.object({
   PARAPHE_DATA_DIR: z.string().min(1).default('./data'),
   PARAPHE_PUBLIC_URL: z.string().url().optional(),
@@ -105,6 +109,7 @@ export const EnvSchema = z.object({
     .default('1')
     .transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
   PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
+  PARAPHE_SEAL_LEVEL: z.enum(sealLevels).optional(),
   // signing
   PARAPHE_SIGNING_CODE_FRESH_SECONDS: envPositiveInt.default(900),
   PARAPHE_REMINDER_AFTER_DAYS: envPositiveInt.default(3),
@@ -244,6 +249,8 @@ export function shapeConfig(env: Env, cwd: string) {
       evidenceLocales: (env.PARAPHE_SEAL_EVIDENCE_LOCALE === 'fr+en'
         ? ['fr', 'en']
         : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
+      level: (env.PARAPHE_SEAL_LEVEL ??
+        ((env.PARAPHE_TSA_URLS ?? []).length > 0 ? 'B-LT' : 'B-B')) as SealLevel,
     },
     signing: {
       publicUrl,

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
+import { ensureLocalPkiServices, localTsaUrl } from '../../test/support/pdf-validate.js';
 import { signaturePng } from '../../test/support/signature-png.js';
 import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
 import { createAccount } from '../accounts/index.js';
@@ -13,7 +14,9 @@ import { listAuditEvents } from '../audit/index.js';
 import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
 import { createEnvelope, getEnvelope, issueSignerLink } from '../envelopes/index.js';
-import { ensureDevSealKey } from '../keys/index.js';
+import { createTsaClient, ensureDevSealKey } from '../keys/index.js';
+import { listSignatureContents } from '../pdf/ltv/index.js';
+import { testSealKey } from '../pdf/testing/fixtures.js';
 import { manualClock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
 import { randomIds } from '../shared/ids.js';
@@ -81,6 +84,7 @@ describe('signing use cases', () => {
         contactInfo: '',
         docMdpPermissions: 1,
         locale: 'fr',
+        level: 'B-B',
       },
     };
     const account = await createAccount(
@@ -356,6 +360,54 @@ describe('signing use cases', () => {
     assert.deepEqual(
       rows.map((r) => r.status),
       ['failed', 'queued'],
+    );
+  });
+
+  it('leaves the envelope sealing for a retry when revocation data cannot be fetched, then seals at B-LT', async () => {
+    await ensureLocalPkiServices();
+    const solo = await newEnvelope('k4', ['erin@example.test']);
+    const token = solo.tokens[0] as string;
+    clock.advance(3_600_000);
+    await confirmPhone(token, '+33622334455');
+    const placement = { documentId: solo.documentId, page: 1, x: 10, y: 10, width: 150, height: 50 };
+    await submitSignature(deps, { ...request(token), placements: [placement] });
+    const seal = {
+      ...deps.seal,
+      getKey: async () => testSealKey('seal-rsa'),
+      timestamp: createTsaClient({ urls: [localTsaUrl], rounds: 1 }),
+      level: 'B-LT' as const,
+    };
+    const unreachable = async () => ({
+      ocsps: [],
+      crls: [],
+      statuses: [
+        { subject: 'CN=Seal', status: { status: 'unknown' as const, reason: 'no OCSP or CRL answer' } },
+      ],
+    });
+    await assert.rejects(
+      sealEnvelope(
+        { ...deps, seal: { ...seal, fetchRevocation: unreachable } },
+        { envelopeId: solo.envelopeId },
+      ),
+      (error) => isAppError(error, 'REVOCATION_UNAVAILABLE') && error.kind === 'unavailable',
+    );
+    assert.equal((await getEnvelope(db, solo.envelopeId)).envelope.status, 'sealing');
+    const none = await db.query('SELECT 1 FROM sealed_documents WHERE envelope_id = $1', [solo.envelopeId]);
+    assert.equal(none.rows.length, 0);
+
+    assert.equal(
+      (await sealEnvelope({ ...deps, seal }, { envelopeId: solo.envelopeId })).status,
+      'completed',
+    );
+    const { rows } = await db.query<{ sha256: string }>(
+      'SELECT sha256 FROM sealed_documents WHERE envelope_id = $1',
+      [solo.envelopeId],
+    );
+    const sealed = await blobs.get(rows[0]?.sha256 ?? '');
+    const signatures = await listSignatureContents(sealed);
+    assert.deepEqual(
+      signatures.map((s) => [s.kind, s.hasValidationData]),
+      [['signature', true]],
     );
   });
 
