@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
 import { registerJobCommands } from './cli/jobs.js';
+import { registerLtvCommands } from './cli/ltv.js';
 import { registerMailCommands } from './cli/mail.js';
 import { registerPdfCommands } from './cli/pdf.js';
 import { registerSigningCommands } from './cli/signing.js';
@@ -19,6 +20,7 @@ registerJobCommands(program);
 registerMailCommands(program);
 registerSmsCommands(program);
 registerPdfCommands(program);
+registerLtvCommands(program);
 registerSigningCommands(program);
 
 await program.parseAsync(process.argv);
