@@ -98,6 +98,7 @@ export async function createAppContext(
         : {}),
       locale: config.seal.evidenceLocales[0] ?? 'fr',
       level: config.seal.level,
+      ltvRenewMarginDays: config.seal.ltvRenewMarginDays,
     },
     deliverSoon: (outboxIds) => {
       for (const id of outboxIds)

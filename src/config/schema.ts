@@ -110,6 +110,7 @@ export const EnvSchema = z.object({
     .transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
   PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
   PARAPHE_SEAL_LEVEL: z.enum(sealLevels).optional(),
+  PARAPHE_LTV_RENEW_MARGIN_DAYS: envPositiveInt.default(90),
   // signing
   PARAPHE_SIGNING_CODE_FRESH_SECONDS: envPositiveInt.default(900),
   PARAPHE_REMINDER_AFTER_DAYS: envPositiveInt.default(3),
@@ -249,6 +250,7 @@ export function shapeConfig(env: Env, cwd: string) {
       evidenceLocales: (env.PARAPHE_SEAL_EVIDENCE_LOCALE === 'fr+en'
         ? ['fr', 'en']
         : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
+      ltvRenewMarginDays: env.PARAPHE_LTV_RENEW_MARGIN_DAYS,
       level: (env.PARAPHE_SEAL_LEVEL ??
         ((env.PARAPHE_TSA_URLS ?? []).length > 0 ? 'B-LT' : 'B-B')) as SealLevel,
     },

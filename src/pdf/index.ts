@@ -7,6 +7,7 @@ export {
   type PdfPageInspection,
   type PdfSignatureInspection,
 } from './inspect/inspect-pdf.js';
+export { newestTimestampExpiry } from './ltv/index.js';
 export type { SealKey, SealLevel, TimestampClient } from './pades/types.js';
 export {
   type SealDocumentInput,

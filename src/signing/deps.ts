@@ -41,6 +41,8 @@ export interface SealSettings {
   level: SealLevel;
   /** Replaces the OCSP/CRL client (tests). */
   fetchRevocation?: FetchRevocation;
+  /** Long-term seals get a new document timestamp this many days before their newest one expires. */
+  ltvRenewMarginDays?: number;
 }
 
 /** What the signing use cases need; built once by the composition root. */

@@ -3,7 +3,7 @@ import type { Queryable } from '../db/index.js';
 import { type EnvelopeDetails, getEnvelope, markEnvelopeCompleted } from '../envelopes/index.js';
 import { extendLtv } from '../keys/index.js';
 import { enqueueOutgoingMail } from '../mail/outbound/index.js';
-import { type Evidence, type Stamp, sealDocument } from '../pdf/index.js';
+import { type Evidence, newestTimestampExpiry, type Stamp, sealDocument } from '../pdf/index.js';
 import { t } from '../shared/i18n/index.js';
 import { hashToken } from '../shared/ids.js';
 import { maskPhoneNumber } from '../sms/index.js';
@@ -122,10 +122,13 @@ async function sealOne(
     pdfBytes = extended.pdfBytes;
   }
   const blob = await deps.blobs.put(pdfBytes);
+  // Only long-term seals are kept up: the renewal job re-timestamps them before this date.
+  const ltvExpiresAt =
+    level === 'B-LT' || level === 'B-LTA' ? ((await newestTimestampExpiry(pdfBytes)) ?? null) : null;
   await deps.db.query(
-    `INSERT INTO sealed_documents (document_id, envelope_id, sha256, size_bytes, kind, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (document_id) DO NOTHING`,
-    [doc.id, doc.envelopeId, blob.sha256, blob.sizeBytes, sealed.kind, deps.clock.now()],
+    `INSERT INTO sealed_documents (document_id, envelope_id, sha256, size_bytes, kind, created_at, ltv_expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id) DO NOTHING`,
+    [doc.id, doc.envelopeId, blob.sha256, blob.sizeBytes, sealed.kind, deps.clock.now(), ltvExpiresAt],
   );
   const { rows } = await deps.db.query<SealedRow>(
     'SELECT document_id, sha256, size_bytes FROM sealed_documents WHERE document_id = $1',

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
+import { makeSecondTsa } from '../../test/support/second-tsa.js';
 import { ensureLocalPkiServices, localTsaUrl } from '../../test/support/pdf-validate.js';
 import { signaturePng } from '../../test/support/signature-png.js';
 import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
@@ -23,6 +24,7 @@ import { randomIds } from '../shared/ids.js';
 import { devSmsSender } from '../sms/index.js';
 import { declineSigning } from './decline-signing.js';
 import type { SigningDeps } from './deps.js';
+import { renewLongTermValidation } from './renew-long-term-validation.js';
 import { sealEnvelope } from './seal-envelope.js';
 import { findSealedDownload } from './sealed-downloads.js';
 import { checkSigningCode, sendSigningCode } from './send-signing-code.js';
@@ -363,7 +365,7 @@ describe('signing use cases', () => {
     );
   });
 
-  it('leaves the envelope sealing for a retry when revocation data cannot be fetched, then seals at B-LT', async () => {
+  it('leaves the envelope sealing for a retry when revocation data cannot be fetched, then seals at B-LT and renews it before the timestamp expires', async () => {
     await ensureLocalPkiServices();
     const solo = await newEnvelope('k4', ['erin@example.test']);
     const token = solo.tokens[0] as string;
@@ -409,6 +411,36 @@ describe('signing use cases', () => {
       signatures.map((s) => [s.kind, s.hasValidationData]),
       [['signature', true]],
     );
+
+    // Renewal, once the newest timestamp's TSA certificate (test PKI: 2028-11-25) nears expiry.
+    const tsaExpiry = new Date('2028-11-25T15:04:46Z');
+    const row = async () =>
+      (
+        await db.query<{ sha256: string; ltv_expires_at: Date }>(
+          'SELECT sha256, ltv_expires_at FROM sealed_documents WHERE envelope_id = $1',
+          [solo.envelopeId],
+        )
+      ).rows[0];
+    assert.equal((await row())?.ltv_expires_at.toISOString(), tsaExpiry.toISOString());
+    const renewing = { ...deps, seal: { ...seal, ltvRenewMarginDays: 90 } };
+    assert.deepEqual(await renewLongTermValidation(renewing), { renewed: 0, stuck: 0 });
+    clock.set(new Date(tsaExpiry.getTime() - 30 * 86_400_000));
+    // The same TSA certificate would not push the expiry later: nothing is written.
+    assert.deepEqual(await renewLongTermValidation(renewing), { renewed: 0, stuck: 1 });
+    assert.equal((await row())?.sha256, rows[0]?.sha256);
+
+    const rotated = makeSecondTsa(dir);
+    const result = await renewLongTermValidation({ ...renewing, seal: { ...renewing.seal, timestamp: rotated } });
+    assert.deepEqual(result, { renewed: 1, stuck: 0 });
+    const renewed = await row();
+    assert.ok(renewed && renewed.ltv_expires_at.getTime() > tsaExpiry.getTime());
+    const renewedPdf = await blobs.get(renewed.sha256);
+    assert.equal(Buffer.compare(Buffer.from(renewedPdf.subarray(0, sealed.length)), Buffer.from(sealed)), 0);
+    assert.deepEqual(
+      (await listSignatureContents(renewedPdf)).map((s) => s.kind),
+      ['signature', 'document-timestamp'],
+    );
+    assert.deepEqual(await renewLongTermValidation(renewing), { renewed: 0, stuck: 0 });
   });
 
   it('refuses a decline once the envelope has ended', async () => {
