@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
-import { makeSecondTsa } from '../../test/support/second-tsa.js';
 import { ensureLocalPkiServices, localTsaUrl } from '../../test/support/pdf-validate.js';
+import { makeSecondTsa } from '../../test/support/second-tsa.js';
 import { signaturePng } from '../../test/support/signature-png.js';
 import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
 import { createAccount } from '../accounts/index.js';
@@ -430,7 +430,10 @@ describe('signing use cases', () => {
     assert.equal((await row())?.sha256, rows[0]?.sha256);
 
     const rotated = makeSecondTsa(dir);
-    const result = await renewLongTermValidation({ ...renewing, seal: { ...renewing.seal, timestamp: rotated } });
+    const result = await renewLongTermValidation({
+      ...renewing,
+      seal: { ...renewing.seal, timestamp: rotated },
+    });
     assert.deepEqual(result, { renewed: 1, stuck: 0 });
     const renewed = await row();
     assert.ok(renewed && renewed.ltv_expires_at.getTime() > tsaExpiry.getTime());
