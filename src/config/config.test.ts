@@ -49,9 +49,13 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ PARAPHE_ROLES: 'web,printer' }), /printer/);
   });
 
-  it('seals at B-LT when a timestamp authority is configured, else at B-B, and refuses a level it cannot reach', () => {
+  it('seals at B-LT when a timestamp authority and a real key are configured, else B-T or B-B, and refuses a level it cannot reach', () => {
     assert.equal(loadConfig({}).seal.level, 'B-B');
-    assert.equal(loadConfig({ PARAPHE_TSA_URLS: 'http://tsa.example/tsr' }).seal.level, 'B-LT');
+    const tsa = { PARAPHE_TSA_URLS: 'http://tsa.example/tsr' };
+    assert.equal(loadConfig({ ...tsa, PARAPHE_SEAL_P12: 'seal.p12' }).seal.level, 'B-LT');
+    assert.equal(loadConfig({ ...tsa, PARAPHE_SEAL_PKCS11_MODULE: '/usr/lib/p11.so' }).seal.level, 'B-LT');
+    // The generated dev key has no revocation service to ask.
+    assert.equal(loadConfig(tsa).seal.level, 'B-T');
     assert.equal(
       loadConfig({ PARAPHE_TSA_URLS: 'http://tsa.example/tsr', PARAPHE_SEAL_LEVEL: 'B-LTA' }).seal.level,
       'B-LTA',

@@ -134,6 +134,15 @@ function mailDomainOf(publicUrl: string): string {
   return /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(host) ? host : 'localhost';
 }
 
+/**
+ * B-LT when there is a TSA and a real key; B-T with the generated dev key, whose certificate names
+ * no OCSP responder or CRL (B-LT would fail every seal); B-B without a TSA.
+ */
+function defaultSealLevel(env: Env): SealLevel {
+  if ((env.PARAPHE_TSA_URLS ?? []).length === 0) return 'B-B';
+  return env.PARAPHE_SEAL_P12 || env.PARAPHE_SEAL_PKCS11_MODULE ? 'B-LT' : 'B-T';
+}
+
 /** The typed configuration the rest of the program receives. */
 export function shapeConfig(env: Env, cwd: string) {
   const dataDir = path.resolve(cwd, env.PARAPHE_DATA_DIR);
@@ -251,8 +260,7 @@ export function shapeConfig(env: Env, cwd: string) {
         ? ['fr', 'en']
         : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
       ltvRenewMarginDays: env.PARAPHE_LTV_RENEW_MARGIN_DAYS,
-      level: (env.PARAPHE_SEAL_LEVEL ??
-        ((env.PARAPHE_TSA_URLS ?? []).length > 0 ? 'B-LT' : 'B-B')) as SealLevel,
+      level: (env.PARAPHE_SEAL_LEVEL ?? defaultSealLevel(env)) as SealLevel,
     },
     signing: {
       publicUrl,
