@@ -19,7 +19,12 @@ import { openFsBlobStore } from '../src/blobs/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { migrate, openPglite } from '../src/db/index.js';
 import { handleSignRequest, relayNextHop, startMailRole } from '../src/mail/inbound/index.js';
-import { devMailTransport, openSmtpSession, type SmtpSession } from '../src/mail/outbound/index.js';
+import {
+  deliverNow,
+  devMailTransport,
+  openSmtpSession,
+  type SmtpSession,
+} from '../src/mail/outbound/index.js';
 import { inspectPdf } from '../src/pdf/index.js';
 import { systemClock } from '../src/shared/clock.js';
 import { randomIds } from '../src/shared/ids.js';
@@ -330,7 +335,16 @@ async function signIngestion() {
     mail: { ...config.mail, lmtpPort: 0, smtpPort: 0 },
     ...deps,
     logger: createLogger({ level: 'warn' }),
-    mailTransport: devMailTransport(deps),
+    deliverNow: (outboxId) =>
+      deliverNow(
+        {
+          ...deps,
+          transport: devMailTransport(deps),
+          logger: createLogger({ level: 'warn' }),
+          notices: { from: config.envelopes.notifyFrom, maxBytes: config.mail.maxBytes },
+        },
+        outboxId,
+      ),
     handleSignRequest: async (input) => {
       const t0 = performance.now();
       try {

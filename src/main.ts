@@ -1,26 +1,10 @@
-import { Command } from 'commander';
-import { registerAccountCommands } from './cli/accounts.js';
-import { registerJobCommands } from './cli/jobs.js';
-import { registerLtvCommands } from './cli/ltv.js';
-import { registerMailCommands } from './cli/mail.js';
-import { registerPdfCommands } from './cli/pdf.js';
-import { registerSigningCommands } from './cli/signing.js';
-import { registerSmsCommands } from './cli/sms.js';
-import { registerStartCommands } from './cli/start.js';
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.js';
 
-/** The `paraphe` command: one program for every role and every operator task. */
-const program = new Command()
-  .name('paraphe')
-  .description('Sign by email: a mail filter that turns *SIGN messages into signature requests')
-  .showHelpAfterError();
-
-registerStartCommands(program);
-registerAccountCommands(program);
-registerJobCommands(program);
-registerMailCommands(program);
-registerSmsCommands(program);
-registerPdfCommands(program);
-registerLtvCommands(program);
-registerSigningCommands(program);
-
-await program.parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  // Commander has already printed its one line (and the help); only the exit code is left.
+  if (!(error instanceof CommanderError)) throw error;
+  process.exitCode = error.exitCode;
+}

@@ -58,6 +58,29 @@ describe(`accounts and mailboxes (${testEngine})`, () => {
     await assert.rejects(findAccount(db, 'nobody@nowhere.fr'), { code: 'ACCOUNT_NOT_FOUND' });
   });
 
+  it('checks every input before writing: an impossible subscription day creates nothing', async () => {
+    const before = (await listAccounts(db)).length;
+    await assert.rejects(
+      createAccount(deps(), {
+        name: 'Durand',
+        mailboxes: ['durand@example.test'],
+        subscriptionUntil: '2027-02-30',
+      }),
+      { code: 'SUBSCRIPTION_DATE_INVALID' },
+    );
+    await assert.rejects(
+      createAccount(deps(), { name: 'Durand', mailboxes: ['durand@example.test', 'bad address'] }),
+      { code: 'MAILBOX_ADDRESS_INVALID' },
+    );
+    assert.equal((await listAccounts(db)).length, before);
+    const created = await createAccount(deps(), {
+      name: 'Durand',
+      mailboxes: ['durand@example.test'],
+      subscriptionUntil: '2027-02-28',
+    });
+    assert.equal(created.subscriptionUntil, '2027-02-28');
+  });
+
   it('treats a sender as a customer only while the subscription runs, by the Paris calendar day', async () => {
     assert.equal(await findSenderMailbox(db, { address: 'stranger@example.com', now: clock.now() }), null);
     let sender = await findSenderMailbox(db, { address: 'Paul@martin.fr', now: clock.now() });

@@ -4,4 +4,10 @@ export { parisCalendarDay } from './calendar.js';
 export { createAccount } from './create-account.js';
 export { findSenderMailbox } from './find-sender-mailbox.js';
 export { setSubscription } from './set-subscription.js';
-export type { Account, SenderMailbox } from './types.js';
+export {
+  type Account,
+  AccountNameSchema,
+  CalendarDaySchema,
+  MailboxAddressSchema,
+  type SenderMailbox,
+} from './types.js';

@@ -1,9 +1,14 @@
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { type BlobStore, openBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
 import { createTsaClient, loadSealKey } from '../keys/index.js';
-import { createMailTransport, deliverOutgoingMail, type MailTransport } from '../mail/outbound/index.js';
+import {
+  createMailTransport,
+  deliverNow,
+  type MailTransport,
+  type OutboxDeliveryDeps,
+} from '../mail/outbound/index.js';
 import type { SealKey } from '../pdf/index.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
@@ -23,6 +28,8 @@ export interface AppContext {
   ids: Ids;
   metrics: Registry;
   mailTransport: MailTransport;
+  /** What every delivery of an outbox row uses: the mail.deliver job and the immediate attempts. */
+  outbox: OutboxDeliveryDeps;
   smsSender: SmsSender;
   /** The SMS use cases' dependencies (provider from PARAPHE_SMS_PROVIDER, OTP secret, counters). */
   sms: SmsDeps;
@@ -54,10 +61,35 @@ export async function createAppContext(
       cause: error,
     });
   }
-  const blobs = await openFsBlobStore({ root: config.blobs.dir, ids });
+  let blobs: BlobStore;
+  try {
+    blobs = await openBlobStore(config.blobs, { ids });
+  } catch (error) {
+    await db.close();
+    unlock();
+    throw error;
+  }
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'paraphe_' });
   const mailTransport = createMailTransport(config.mail, { db, blobs, clock, ids });
+  const refused = new Counter({
+    name: 'paraphe_mail_refused_total',
+    help: 'Outgoing messages the next hop refused for good (5xx), by purpose and whether the sender was told',
+    labelNames: ['purpose', 'notice'] as const,
+    registers: [metrics],
+  });
+  const outbox: OutboxDeliveryDeps = {
+    db,
+    blobs,
+    clock,
+    ids,
+    transport: mailTransport,
+    logger: logger.child({ component: 'outbox' }),
+    notices: { from: config.envelopes.notifyFrom, maxBytes: config.mail.maxBytes },
+    claimSeconds: config.mail.sendClaimSeconds,
+    onRefused: ({ purpose, isNoticeQueued }) =>
+      refused.inc({ purpose, notice: isNoticeQueued ? 'queued' : 'none' }),
+  };
   const smsSender = createSmsSender(config.sms, { db, clock, ids });
   const sms: SmsDeps = {
     db,
@@ -101,13 +133,7 @@ export async function createAppContext(
       ltvRenewMarginDays: config.seal.ltvRenewMarginDays,
     },
     deliverSoon: (outboxIds) => {
-      for (const id of outboxIds)
-        deliverOutgoingMail({ db, blobs, clock, transport: mailTransport }, id).catch((error: unknown) =>
-          logger.warn(
-            { err: error, outboxId: id },
-            'immediate delivery failed; the mail.deliver job retries',
-          ),
-        );
+      for (const id of outboxIds) void deliverNow(outbox, id);
     },
   };
   return {
@@ -119,12 +145,14 @@ export async function createAppContext(
     ids,
     metrics,
     mailTransport,
+    outbox,
     smsSender,
     sms,
     signing,
     async close() {
       if (sealKey) (await sealKey.catch(() => undefined))?.close?.();
       await mailTransport.close();
+      await blobs.close?.();
       await db.close();
       unlock();
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineJob, type JobDefinition, type JobSchedule } from '../jobs/index.js';
-import { mailDeliverJob } from '../mail/outbound/index.js';
+import { mailDeliverJob, mailPurgeJob, mailPurgeSchedule } from '../mail/outbound/index.js';
 import { signingJobs, signingSchedules } from '../signing/index.js';
 import { smsSendJob } from '../sms/index.js';
 import type { AppContext } from './context.js';
@@ -10,12 +10,7 @@ const DONE_JOBS_KEPT_DAYS = 7;
 /** Every job kind the worker role runs, with its dependencies bound. */
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
-    mailDeliverJob({
-      db: ctx.db,
-      blobs: ctx.blobs,
-      clock: ctx.clock,
-      transport: ctx.mailTransport,
-    }) as JobDefinition,
+    mailDeliverJob(ctx.outbox) as JobDefinition,
     defineJob({
       kind: 'jobs.purge',
       payloadSchema: z.object({}).nullable(),
@@ -25,6 +20,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
         await ctx.db.query(`DELETE FROM jobs WHERE status = 'done' AND finished_at < $1`, [cutoff]);
       },
     }),
+    mailPurgeJob(ctx, { keepDays: ctx.config.mail.outboxKeepDays }),
     smsSendJob(ctx.sms),
     ...signingJobs(ctx.signing),
   ];
@@ -33,6 +29,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
 export function jobSchedules(ctx: AppContext): JobSchedule[] {
   return [
     { name: 'jobs.purge', kind: 'jobs.purge', payload: {}, intervalSeconds: 3600 },
+    mailPurgeSchedule,
     ...signingSchedules(ctx.config.signing),
   ];
 }

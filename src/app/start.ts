@@ -2,8 +2,10 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Role } from '../config/index.js';
 import { countJobs, createWorker } from '../jobs/index.js';
 import { startMailRole } from '../mail/inbound/index.js';
+import { deliverNow } from '../mail/outbound/index.js';
 import { buildWebApp } from '../web/index.js';
 import type { AppContext } from './context.js';
+import { registerEnvelopeGauges } from './envelope-metrics.js';
 import { jobDefinitions, jobSchedules } from './jobs.js';
 import { signRequestHandler } from './mail.js';
 
@@ -57,6 +59,7 @@ export async function startRoles(ctx: AppContext, roles: Role[]): Promise<Runnin
         for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
       },
     });
+    registerEnvelopeGauges(ctx.metrics, ctx.db);
     const app = buildWebApp(ctx);
     await app.listen({ host: ctx.config.http.host, port: ctx.config.http.port });
     const address = app.server.address();
@@ -90,7 +93,7 @@ export async function startRoles(ctx: AppContext, roles: Role[]): Promise<Runnin
       clock: ctx.clock,
       ids: ctx.ids,
       logger: ctx.logger,
-      mailTransport: ctx.mailTransport,
+      deliverNow: (outboxId) => deliverNow(ctx.outbox, outboxId),
       handleSignRequest: signRequestHandler(ctx),
     });
     endpoints.mail = `lmtp://${ctx.config.mail.host}:${mail.lmtpPort} smtp://${ctx.config.mail.host}:${mail.smtpPort}`;

@@ -1,55 +1,49 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { blobStoreContract } from '../../test/support/blob-store-contract.js';
 import { waitFor } from '../../test/support/wait.js';
 import { randomIds } from '../shared/ids.js';
 import { openFsBlobStore } from './fs-store.js';
-
-const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 describe('filesystem blob store', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'paraphe-blobs-'));
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('stores bytes under their SHA-256 and gives them back', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    const bytes = new TextEncoder().encode('%PDF-1.7 contrat');
-    const ref = await store.put(bytes);
-    assert.equal(ref.sha256, sha(bytes));
-    assert.equal(ref.sizeBytes, bytes.byteLength);
-    assert.deepEqual(Buffer.from(await store.get(ref.sha256)), Buffer.from(bytes));
-    assert.equal(await store.has(ref.sha256), true);
-    // Same bytes again: same blob.
-    assert.deepEqual(await store.put(bytes), ref);
-  });
+  blobStoreContract(
+    async () => ({
+      store: await openFsBlobStore({ root, ids: randomIds }),
+      tamper: async (sha, bytes) =>
+        writeFileSync(path.join(root, sha.slice(0, 2), sha.slice(2, 4), sha), bytes),
+      leftovers: async () => readdirSync(path.join(root, 'tmp')),
+    }),
+    { largeBytes: 10 * 1024 * 1024 },
+  );
 
-  it('streams a large blob without losing a byte', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(256 * 1024, i));
-    const ref = await store.putStream(Readable.from(chunks));
-    const whole = Buffer.concat(chunks);
-    assert.equal(ref.sha256, sha(whole));
-    assert.equal(ref.sizeBytes, whole.length);
-  });
-
-  it('refuses to return bytes that no longer match their hash', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    const ref = await store.put(new TextEncoder().encode('original'));
-    writeFileSync(path.join(root, ref.sha256.slice(0, 2), ref.sha256.slice(2, 4), ref.sha256), 'tampered');
-    await assert.rejects(store.get(ref.sha256), { code: 'BLOB_CORRUPT' });
-  });
-
-  it('says not found for an unknown or malformed id', async () => {
-    const store = await openFsBlobStore({ root, ids: randomIds });
-    await assert.rejects(store.get('0'.repeat(64)), { code: 'BLOB_NOT_FOUND' });
-    await assert.rejects(store.get('../../etc/passwd'), { code: 'BLOB_NOT_FOUND' });
-    assert.equal(await store.has('../x'), false);
+  it('creates blob files readable by the service only (0600), in folders only it may enter (0700)', async () => {
+    const dataDir = path.join(root, 'modes', 'data');
+    const store = await openFsBlobStore({ root: path.join(dataDir, 'blobs'), ids: randomIds });
+    const put = await store.put(new TextEncoder().encode('lien de signature'));
+    const streamed = await store.putStream(Readable.from([Buffer.from('un autre lien')]));
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    for (const ref of [put, streamed]) {
+      const file = path.join(dataDir, 'blobs', ref.sha256.slice(0, 2), ref.sha256.slice(2, 4), ref.sha256);
+      assert.equal(mode(file), '600', file);
+      assert.equal(mode(path.dirname(file)), '700');
+      assert.equal(mode(path.dirname(path.dirname(file))), '700');
+    }
+    for (const folder of [dataDir, path.join(dataDir, 'blobs'), path.join(dataDir, 'blobs', 'tmp')])
+      assert.equal(mode(folder), '700', folder);
+    // Gone means gone, and deleting twice is no error.
+    await store.delete(put.sha256);
+    await store.delete(put.sha256);
+    assert.equal(await store.has(put.sha256), false);
+    assert.equal(await store.has(streamed.sha256), true);
   });
 
   it('leaves no blob and no temporary file when the source stream fails midway', async () => {

@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
-import { type Account, addMailbox, createAccount, listAccounts, setSubscription } from '../accounts/index.js';
-import { printTable, withContext } from './run.js';
+import { z } from 'zod';
+import {
+  type Account,
+  AccountNameSchema,
+  addMailbox,
+  CalendarDaySchema,
+  createAccount,
+  listAccounts,
+  MailboxAddressSchema,
+  setSubscription,
+} from '../accounts/index.js';
+import { type CliDeps, cliAccepted, cliNoArguments, printTable, withContext } from './run.js';
 
 function describeAccount(account: Account): string {
   return `${account.name} (${account.id})\n  mailboxes: ${account.mailboxes.join(', ') || 'none'}\n  subscription until: ${account.subscriptionUntil ?? 'none'}\n`;
@@ -8,8 +18,26 @@ function describeAccount(account: Account): string {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+// The domain's own rules on what the operator typed, so every mistake shows at once.
+const day = cliAccepted(CalendarDaySchema, 'not a day that exists (YYYY-MM-DD)');
+const address = cliAccepted(MailboxAddressSchema, 'not a mail address');
+const reference = z.string().trim().min(1, { error: 'give an account id, name or mailbox' });
+
+const CreateArgs = z.object({
+  '--name': cliAccepted(AccountNameSchema, 'a name of 1 to 200 characters'),
+  '--mailbox': z
+    .array(address)
+    .refine((all) => new Set(all.map((a) => a.trim().toLowerCase())).size === all.length, {
+      error: 'the same address given twice',
+    }),
+  '--until': day.optional(),
+});
+const SubscriptionArgs = z.object({ '<account>': reference, '--until': day });
+const MailboxAddArgs = z.object({ '<account>': reference, '<address>': address });
+
 /** `paraphe account …` and `paraphe mailbox …`: what the provider's operators run. */
-export function registerAccountCommands(program: Command): void {
+export function registerAccountCommands(program: Command, deps: CliDeps): void {
+  const { io } = deps;
   const account = program.command('account').description('customer accounts');
 
   account
@@ -19,17 +47,21 @@ export function registerAccountCommands(program: Command): void {
     .option('--mailbox <address>', 'a hosted address of the account (repeatable)', collect, [])
     .option('--until <YYYY-MM-DD>', 'last day of the subscription')
     .action((options: { name: string; mailbox: string[]; until?: string }) =>
-      withContext(async (ctx) => {
-        const created = await createAccount(ctx, {
-          name: options.name,
-          mailboxes: options.mailbox,
-          subscriptionUntil: null,
-        });
-        const final = options.until
-          ? await setSubscription(ctx.db, { account: created.id, until: options.until })
-          : created;
-        process.stdout.write(`created ${describeAccount(final)}`);
-      }),
+      withContext(
+        deps,
+        {
+          schema: CreateArgs,
+          given: { '--name': options.name, '--mailbox': options.mailbox, '--until': options.until },
+        },
+        async (ctx, args) => {
+          const created = await createAccount(ctx, {
+            name: args['--name'],
+            mailboxes: args['--mailbox'],
+            subscriptionUntil: args['--until'] ?? null,
+          });
+          io.out(`created ${describeAccount(created)}`);
+        },
+      ),
     );
 
   account
@@ -37,11 +69,12 @@ export function registerAccountCommands(program: Command): void {
     .description('list accounts with their mailboxes and subscription')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) =>
-      withContext(async (ctx) => {
+      withContext(deps, { schema: cliNoArguments, given: {} }, async (ctx) => {
         const accounts = await listAccounts(ctx.db);
-        if (options.json) return void process.stdout.write(`${JSON.stringify(accounts, null, 2)}\n`);
-        if (accounts.length === 0) return void process.stdout.write('no account yet\n');
+        if (options.json) return io.out(`${JSON.stringify(accounts, null, 2)}\n`);
+        if (accounts.length === 0) return io.out('no account yet\n');
         printTable(
+          io,
           accounts.map((a) => ({
             id: a.id,
             name: a.name,
@@ -57,11 +90,18 @@ export function registerAccountCommands(program: Command): void {
     .description("set the last day of an account's subscription")
     .argument('<account>', 'account id, name or one of its mailboxes')
     .requiredOption('--until <YYYY-MM-DD>', 'last valid day (inclusive, Paris time)')
-    .action((reference: string, options: { until: string }) =>
-      withContext(async (ctx) => {
-        const updated = await setSubscription(ctx.db, { account: reference, until: options.until });
-        process.stdout.write(`updated ${describeAccount(updated)}`);
-      }),
+    .action((given: string, options: { until: string }) =>
+      withContext(
+        deps,
+        { schema: SubscriptionArgs, given: { '<account>': given, '--until': options.until } },
+        async (ctx, args) => {
+          const updated = await setSubscription(ctx.db, {
+            account: args['<account>'],
+            until: args['--until'],
+          });
+          io.out(`updated ${describeAccount(updated)}`);
+        },
+      ),
     );
 
   const mailbox = program.command('mailbox').description('hosted mailboxes');
@@ -70,10 +110,17 @@ export function registerAccountCommands(program: Command): void {
     .description('add a hosted address to an account')
     .argument('<account>', 'account id, name or one of its mailboxes')
     .argument('<address>', 'the mailbox address')
-    .action((reference: string, address: string) =>
-      withContext(async (ctx) => {
-        const updated = await addMailbox(ctx, { account: reference, address });
-        process.stdout.write(`added ${address.toLowerCase()} to ${describeAccount(updated)}`);
-      }),
+    .action((given: string, newAddress: string) =>
+      withContext(
+        deps,
+        { schema: MailboxAddArgs, given: { '<account>': given, '<address>': newAddress } },
+        async (ctx, args) => {
+          const updated = await addMailbox(ctx, {
+            account: args['<account>'],
+            address: args['<address>'],
+          });
+          io.out(`added ${args['<address>'].trim().toLowerCase()} to ${describeAccount(updated)}`);
+        },
+      ),
     );
 }

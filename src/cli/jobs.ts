@@ -1,26 +1,31 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { listJobs, retryJob } from '../jobs/index.js';
-import { printTable, withContext } from './run.js';
+import { type CliDeps, cliCount, cliId, printTable, withContext } from './run.js';
+
+const ListArgs = z.object({ '--limit': cliCount });
+const RetryArgs = z.object({ '<id>': cliId });
 
 /** `paraphe jobs …`: see what the workers are doing and put a failed job back in the queue. */
-export function registerJobCommands(program: Command): void {
+export function registerJobCommands(program: Command, deps: CliDeps): void {
+  const { io } = deps;
   const jobs = program.command('jobs').description('the durable job queue');
   jobs
     .command('list')
     .description('list recent jobs, newest first')
     .option('--failed', 'only jobs that failed for good')
-    .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
+    .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .action((options: { failed?: boolean; limit: number; json?: boolean }) =>
-      withContext(async (ctx) => {
+    .action((options: { failed?: boolean; limit: string; json?: boolean }) =>
+      withContext(deps, { schema: ListArgs, given: { '--limit': options.limit } }, async (ctx, args) => {
         const rows = await listJobs(ctx.db, {
           status: options.failed ? 'failed' : undefined,
-          limit: options.limit,
+          limit: args['--limit'],
         });
-        if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-        if (rows.length === 0)
-          return void process.stdout.write(options.failed ? 'no failed job\n' : 'no job\n');
+        if (options.json) return io.out(`${JSON.stringify(rows, null, 2)}\n`);
+        if (rows.length === 0) return io.out(options.failed ? 'no failed job\n' : 'no job\n');
         printTable(
+          io,
           rows.map((j) => ({
             id: j.id,
             kind: j.kind,
@@ -37,9 +42,9 @@ export function registerJobCommands(program: Command): void {
     .description('queue a failed job again, with a fresh set of attempts')
     .argument('<id>', 'job id')
     .action((id: string) =>
-      withContext(async (ctx) => {
-        const job = await retryJob(ctx.db, ctx, id);
-        process.stdout.write(`job ${job.id} (${job.kind}) is queued again\n`);
+      withContext(deps, { schema: RetryArgs, given: { '<id>': id } }, async (ctx, args) => {
+        const job = await retryJob(ctx.db, ctx, args['<id>']);
+        io.out(`job ${job.id} (${job.kind}) is queued again\n`);
       }),
     );
 }

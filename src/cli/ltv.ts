@@ -1,9 +1,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { createTsaClient, extendLtv, readPemCertificates } from '../keys/index.js';
 import { AppError } from '../shared/errors.js';
-import { reportAndExit } from './run.js';
+import { type CliDeps, reportAndExit } from './run.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -17,7 +17,8 @@ function chainCertificates(files: string[], config: Config): Uint8Array[] {
  * `paraphe ltv extend FILE [--out FILE]`: fresh validation data and a new document timestamp on an
  * archived sealed PDF (B-LTA), before its newest timestamp's certificate expires. No database.
  */
-export function registerLtvCommands(program: Command, getConfig: () => Config = () => loadConfig()): void {
+export function registerLtvCommands(program: Command, deps: CliDeps): void {
+  const { io, getConfig } = deps;
   const ltv = program.command('ltv').description('long-term validation of sealed PDFs (PAdES B-LTA)');
   ltv
     .command('extend')
@@ -49,11 +50,11 @@ export function registerLtvCommands(program: Command, getConfig: () => Config = 
         const partial = `${out}.partial`;
         writeFileSync(partial, extended.pdfBytes);
         renameSync(partial, out);
-        process.stdout.write(
+        io.out(
           `extended ${file} -> ${out} (+${extended.pdfBytes.length - pdfBytes.length} bytes: DSS and document timestamp, sha256 ${extended.sha256})\n`,
         );
       } catch (error) {
-        reportAndExit(error);
+        reportAndExit(io, error);
       }
     });
 }

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { loadConfig } from '../config/index.js';
+import { z } from 'zod';
 import { sendSmtp } from '../mail/outbound/index.js';
 import { AppError } from '../shared/errors.js';
-import { reportAndExit } from './run.js';
+import { type CliDeps, cliMailAddress, cliReadableFile, parseArguments, reportAndExit } from './run.js';
 
 interface SendOptions {
   from: string;
@@ -18,6 +18,18 @@ interface SendOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const SendArgs = z.object({
+  '--from': cliMailAddress,
+  '--to': z.array(cliMailAddress).min(1, { error: 'give at least one recipient' }),
+  '--cc': z.array(cliMailAddress),
+  '--attach': z.array(cliReadableFile),
+  '--server': z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, { error: 'expected host:port' })
+    .refine((v) => Number(v.split(':').pop()) <= 65535, { error: 'port above 65535' })
+    .optional(),
+});
 
 /** Builds the MIME message `paraphe send` submits (exported for tests). */
 export async function composeMessage(options: SendOptions): Promise<Buffer> {
@@ -41,7 +53,8 @@ export async function composeMessage(options: SendOptions): Promise<Buffer> {
  * listener, so a quickstart or a demo needs no mail client. Cc recipients are envelope
  * recipients too; the sender is the envelope sender (what the filter checks against mailboxes).
  */
-export function registerMailCommands(program: Command): void {
+export function registerMailCommands(program: Command, deps: CliDeps): void {
+  const { io } = deps;
   program
     .command('send')
     .description('submit a message to the local mail filter (quickstart, demos)')
@@ -54,7 +67,14 @@ export function registerMailCommands(program: Command): void {
     .option('--server <host:port>', 'SMTP listener (default: PARAPHE_MAIL_HOST:PARAPHE_SMTP_PORT)')
     .action(async (options: SendOptions) => {
       try {
-        const config = loadConfig();
+        parseArguments(SendArgs, {
+          '--from': options.from,
+          '--to': options.to,
+          '--cc': options.cc,
+          '--attach': options.attach,
+          '--server': options.server,
+        });
+        const config = deps.getConfig();
         const [host, port] = options.server
           ? [options.server.replace(/:\d+$/, ''), Number(options.server.split(':').pop())]
           : [config.mail.host === '0.0.0.0' ? '127.0.0.1' : config.mail.host, config.mail.smtpPort];
@@ -75,18 +95,17 @@ export function registerMailCommands(program: Command): void {
             'MAIL_RELAY_REJECTED',
             `refused: ${refused.map((r) => `${r.address} ${r.code} ${r.message}`).join('; ')}`,
           );
-        process.stdout.write(
-          `sent to ${recipients.join(', ')} (${raw.byteLength} bytes) via ${host}:${port}\n`,
-        );
+        io.out(`sent to ${recipients.join(', ')} (${raw.byteLength} bytes) via ${host}:${port}\n`);
       } catch (error) {
         if (error instanceof Error && error.name === 'SmtpClientError')
           reportAndExit(
+            io,
             new AppError(
               'MAIL_RELAY_UNAVAILABLE',
               `the mail filter did not take the message: ${error.message}`,
             ),
           );
-        reportAndExit(error);
+        reportAndExit(io, error);
       }
     });
 }

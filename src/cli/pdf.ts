@@ -2,21 +2,22 @@ import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config/index.js';
-import {
-  createTsaClient,
-  devSealRoot,
-  extendLtv,
-  fetchCrlOverHttp,
-  loadSealKey,
-  readPemCertificates,
-} from '../keys/index.js';
+import { z } from 'zod';
+import { createTsaClient, extendLtv, fetchCrlOverHttp, loadSealKey } from '../keys/index.js';
 import { sealDocument } from '../pdf/index.js';
 import type { SignatureReport, VerifyPdfReport } from '../pdf/verify/index.js';
 import { verifyPdf } from '../pdf/verify/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { reportAndExit } from './run.js';
+import {
+  type CliDeps,
+  cliMailAddress,
+  cliReadableFile,
+  cliWritableFile,
+  parseArguments,
+  reportAndExit,
+} from './run.js';
+import { describeTrustAnchors, resolveTrustAnchors, type TrustAnchors } from './trust-anchors.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -36,29 +37,54 @@ function parseRect(value: string): { x: number; y: number; width: number; height
   return { x, y, width, height };
 }
 
+const VerifyArgs = z.object({ '<file>': cliReadableFile, '--trust': z.array(cliReadableFile) });
+const SealArgs = z.object({
+  '<in>': cliReadableFile,
+  '--output': cliWritableFile,
+  '--signer-email': cliMailAddress,
+  '--stamp': cliReadableFile.optional(),
+  '--page': z
+    .string()
+    .regex(/^[1-9]\d*$/, { error: 'expected a page number from 1' })
+    .transform(Number),
+  '--rect': z.string().transform((value, ctx) => {
+    try {
+      return parseRect(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected x,y,w,h in PDF points' });
+      return z.NEVER;
+    }
+  }),
+});
+
 const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
 
 /** A person-readable report, one block per signature. */
-export function formatVerifyReport(file: string, report: VerifyPdfReport): string {
-  const out: string[] = [`File: ${file} (${report.revisions} revision(s))`];
+export function formatVerifyReport(file: string, report: VerifyPdfReport, anchors: TrustAnchors): string {
+  const out: string[] = [`File: ${file} (${report.revisions} revision(s))`, describeTrustAnchors(anchors)];
   if (report.dss)
     out.push(
       `DSS: ${report.dss.certs} cert(s), ${report.dss.ocsps} OCSP, ${report.dss.crls} CRL, ${report.dss.vri} VRI`,
     );
   for (const p of report.problems) out.push(`! ${p}`);
-  for (const s of report.signatures) out.push(...formatSignature(s));
-  out.push(`VERDICT: ${report.isValid ? 'VALID' : 'INVALID'}`);
+  for (const s of report.signatures) out.push(...formatSignature(s, anchors));
+  // A seal that chains only to the dev CA is valid here and worth nothing anywhere else: say so.
+  const isTestOnly = anchors.isTest && report.signatures.some((s) => s.trust.isTrusted);
+  out.push(
+    `VERDICT: ${report.isValid ? 'VALID' : 'INVALID'}${isTestOnly ? ' (TEST dev CA, not trusted)' : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
-function formatSignature(s: SignatureReport): string[] {
+function formatSignature(s: SignatureReport, anchors: TrustAnchors): string[] {
+  const testMark = anchors.isTest && s.trust.isTrusted ? ' — by the TEST dev CA only' : '';
   const kind = s.kind === 'certification' ? `certification (DocMDP P=${s.docMdpLevel})` : s.kind;
   const lines = [
     '',
     `Signature #${s.index}${s.fieldName ? ` "${s.fieldName}"` : ''}: ${kind}, ${s.subFilter ?? 'no SubFilter'} — ${s.isValid ? 'VALID' : 'INVALID'}`,
     `  signer:       ${s.signer ?? 'unknown'}`,
     `  integrity:    byte range ${mark(s.integrity.isByteRangeValid)}, digest ${mark(s.integrity.isDigestMatching)}, signature ${mark(s.integrity.isSignatureValid)}`,
-    `  trusted:      ${mark(s.trust.isTrusted)}${s.trust.chain.length > 1 ? ` (${s.trust.chain.slice(1).join(' → ')})` : ''}`,
+    `  trusted:      ${mark(s.trust.isTrusted)}${testMark}${s.trust.chain.length > 1 ? ` (${s.trust.chain.slice(1).join(' → ')})` : ''}`,
     `  revocation:   ${s.revocation.status === 'unknown' ? `unknown (${s.revocation.reason})` : `${s.revocation.status} (${s.revocation.source})`}`,
   ];
   if (s.kind !== 'document-timestamp')
@@ -76,21 +102,12 @@ function formatSignature(s: SignatureReport): string[] {
   return lines;
 }
 
-/** Trust anchors: the --trust files, else (dev) the generated dev CA. */
-function trustRoots(files: string[], config: Config): Uint8Array[] {
-  const roots = files.flatMap((f) => readPemCertificates(readFileSync(f, 'utf8')));
-  if (roots.length === 0 && files.length > 0)
-    throw new AppError('PDF_VERIFY_UNREADABLE', 'no certificate in the --trust file(s)');
-  if (roots.length > 0) return roots;
-  const dev = config.isDev ? devSealRoot(config.dataDir) : undefined;
-  return dev ? [dev] : [];
-}
-
 /**
  * `paraphe seal` and `paraphe verify`. Neither needs the database: they take the configuration only
  * (`getConfig`, replaceable in tests).
  */
-export function registerPdfCommands(program: Command, getConfig: () => Config = () => loadConfig()): void {
+export function registerPdfCommands(program: Command, deps: CliDeps): void {
+  const { io, getConfig } = deps;
   program
     .command('verify')
     .description('verify every signature of a PDF (exit 0 only when all are valid)')
@@ -105,22 +122,20 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
     .option('--json', 'print the report as JSON')
     .action(async (file: string, options: { trust: string[]; offline?: boolean; json?: boolean }) => {
       try {
-        const config = getConfig();
-        const roots = trustRoots(options.trust, config);
+        parseArguments(VerifyArgs, { '<file>': file, '--trust': options.trust });
+        const anchors = resolveTrustAnchors(options.trust, getConfig);
         const report = await verifyPdf(readInput(file), {
-          trustRoots: roots,
+          trustRoots: anchors.roots,
           ...(options.offline ? {} : { fetchCrl: (url) => fetchCrlOverHttp(url) }),
         });
-        process.stdout.write(
-          options.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(file, report),
+        io.out(
+          options.json
+            ? `${JSON.stringify({ ...report, trustAnchors: { source: anchors.source, files: anchors.files, isTest: anchors.isTest } }, null, 2)}\n`
+            : formatVerifyReport(file, report, anchors),
         );
-        if (roots.length === 0 && !options.json)
-          process.stdout.write(
-            'note: no trust anchor given (--trust ROOT.pem): no signature can be trusted\n',
-          );
-        process.exitCode = report.isValid ? 0 : 1;
+        io.setExitCode(report.isValid ? 0 : 1);
       } catch (error) {
-        reportAndExit(error);
+        reportAndExit(io, error);
       }
     });
 
@@ -156,6 +171,14 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
       ) => {
         let close: (() => void) | undefined;
         try {
+          const args = parseArguments(SealArgs, {
+            '<in>': input,
+            '--output': options.output,
+            '--signer-email': options.signerEmail,
+            '--stamp': options.stamp,
+            '--page': options.page,
+            '--rect': options.rect,
+          });
           const config = getConfig();
           const pdfBytes = readInput(input);
           const key = await loadSealKey({
@@ -174,8 +197,8 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
           const stamps = options.stamp
             ? [
                 {
-                  page: Number(options.page),
-                  rect: parseRect(options.rect),
+                  page: args['--page'],
+                  rect: args['--rect'],
                   imagePng: new Uint8Array(readFileSync(options.stamp)),
                   signerName: options.signerName,
                   signedAt: now,
@@ -200,7 +223,7 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
                       ip: null,
                       userAgent: 'paraphe seal (CLI)',
                       signedAt: now,
-                      placements: [{ documentName: name, pages: [Number(options.page)] }],
+                      placements: [{ documentName: name, pages: [args['--page']] }],
                     },
                   ]
                 : [],
@@ -228,12 +251,12 @@ export function registerPdfCommands(program: Command, getConfig: () => Config = 
               : sealed;
           writeFileSync(options.output, output.pdfBytes);
           const subject = new X509Certificate(key.certificate).subject.replace(/\n/g, ', ');
-          process.stdout.write(
+          io.out(
             `sealed ${input} -> ${options.output} (${sealed.kind}, PAdES ${level}, ${output.pdfBytes.length} bytes, sha256 ${output.sha256})\n  key: ${subject}${key.isTestKey ? ' [TEST KEY — not trusted]' : ''}\n  timestamp: ${timestamp ? 'yes' : 'no (PARAPHE_TSA_URLS not set)'}\n`,
           );
         } catch (error) {
           close?.();
-          reportAndExit(error);
+          reportAndExit(io, error);
         }
         close?.();
       },

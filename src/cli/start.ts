@@ -1,36 +1,43 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { devModeLines } from '../app/banner.js';
 import { createAppContext } from '../app/context.js';
 import { ensureDemoAccount } from '../app/demo.js';
 import { startRoles } from '../app/start.js';
-import { loadConfig, type Role, roleNames } from '../config/index.js';
+import { describeBlobStore } from '../blobs/index.js';
+import { type Role, roleNames } from '../config/index.js';
 import { migrate } from '../db/index.js';
-import { AppError } from '../shared/errors.js';
-import { reportAndExit, withContext } from './run.js';
+import { type CliDeps, cliNoArguments, parseArguments, reportAndExit, withContext } from './run.js';
 
-function parseRoles(value: string): Role[] {
-  const roles = value
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  const unknown = roles.filter((r) => !(roleNames as readonly string[]).includes(r));
-  if (unknown.length > 0 || roles.length === 0)
-    throw new AppError(
-      'CONFIG_INVALID',
-      `--roles: unknown role(s) ${unknown.join(', ')}; use ${roleNames.join(',')}`,
-    );
-  return roles as Role[];
-}
+const StartArgs = z.object({
+  '--roles': z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.enum(roleNames, { error: `unknown role; use ${roleNames.join(',')}` }))
+        .min(1, { error: `use ${roleNames.join(',')}` }),
+    )
+    .optional(),
+});
 
 /** `paraphe start` and `paraphe migrate`. */
-export function registerStartCommands(program: Command): void {
+export function registerStartCommands(program: Command, deps: CliDeps): void {
+  const { io } = deps;
   program
     .command('start')
     .description('run the service: mail filter, web pages and job worker (all roles unless --roles)')
     .option('--roles <roles>', `comma-separated subset of ${roleNames.join(',')}`)
     .action(async (options: { roles?: string }) => {
       try {
-        const config = loadConfig();
-        const roles = options.roles ? parseRoles(options.roles) : config.roles;
+        const args = parseArguments(StartArgs, { '--roles': options.roles });
+        const config = deps.getConfig();
+        const roles: Role[] = args['--roles'] ?? config.roles;
         const ctx = await createAppContext(config);
         const demoMailbox = await ensureDemoAccount(ctx);
         const service = await startRoles(ctx, roles);
@@ -39,18 +46,17 @@ export function registerStartCommands(program: Command): void {
           `Paraphe is running (${roles.join(', ')}) — ready in ${readyMs} ms`,
           ...Object.entries(service.endpoints).map(([role, where]) => `  ${role}: ${where}`),
           `  database: ${config.isEmbedded ? `embedded PGlite in ${config.db.pglitePath}` : 'Postgres server (DATABASE_URL)'}`,
-          `  blobs: ${config.blobs.dir}`,
+          `  blobs: ${describeBlobStore(config.blobs)}`,
         ];
         if (config.isDev) {
           const web = service.endpoints.web ?? config.publicUrl;
           lines.push(
-            'Dev mode is ON: nothing leaves this machine.',
-            `  outgoing mail: ${web}/dev/mail   SMS: ${web}/dev/sms`,
+            ...devModeLines({ web, relayUrl: config.mail.relayUrl, smsProvider: ctx.smsSender.name }),
           );
           if (demoMailbox)
             lines.push(`  demo mailbox created: ${demoMailbox} (account "Démo", subscription for a year)`);
         }
-        process.stderr.write(`${lines.join('\n')}\n`);
+        io.err(`${lines.join('\n')}\n`);
         ctx.logger.info({ roles, endpoints: service.endpoints, readyMs }, 'ready');
 
         let isStopping = false;
@@ -70,7 +76,7 @@ export function registerStartCommands(program: Command): void {
         process.on('SIGTERM', () => void shutdown('SIGTERM'));
         process.on('SIGINT', () => void shutdown('SIGINT'));
       } catch (error) {
-        reportAndExit(error);
+        reportAndExit(io, error);
       }
     });
 
@@ -78,10 +84,10 @@ export function registerStartCommands(program: Command): void {
     .command('migrate')
     .description('apply pending database migrations (start does it too); safe with several processes')
     .action(() =>
-      withContext(async (ctx) => {
+      withContext(deps, { schema: cliNoArguments, given: {} }, async (ctx) => {
         // createAppContext already migrated; running again reports that nothing is left.
         const applied = await migrate(ctx.db);
-        process.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
+        io.out(applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
       }),
     );
 }

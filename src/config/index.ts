@@ -1,4 +1,5 @@
 import { AppError } from '../shared/errors.js';
+import { blobStoreProblems } from './blob-store-checks.js';
 import { type Config, EnvSchema, roleNames, shapeConfig } from './schema.js';
 
 export { type Config, type Role, roleNames, type SealLevel, sealLevels } from './schema.js';
@@ -23,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const level = parsed.data.PARAPHE_SEAL_LEVEL;
     if (level && level !== 'B-B' && (parsed.data.PARAPHE_TSA_URLS ?? []).length === 0)
       problems.push(`PARAPHE_SEAL_LEVEL: ${level} needs a timestamp authority (PARAPHE_TSA_URLS)`);
+    problems.push(...blobStoreProblems(parsed.data));
   }
   if (!parsed.success || problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, {

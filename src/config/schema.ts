@@ -43,6 +43,7 @@ export const EnvSchema = z.object({
   PARAPHE_MAIL_MAX_BYTES: envPositiveInt.default(35 * 1024 * 1024),
   PARAPHE_MAIL_HOSTNAME: z.string().min(1).optional(),
   PARAPHE_MAIL_SEND_CLAIM_SECONDS: envPositiveInt.default(300),
+  PARAPHE_MAIL_OUTBOX_KEEP_DAYS: envPositiveInt.max(3650).default(7),
   // envelopes
   PARAPHE_SIGN_MARKER: z.string().trim().min(2).max(40).default('*SIGN'),
   PARAPHE_MAX_SIGNERS: envPositiveInt.max(200).default(20),
@@ -111,6 +112,7 @@ export const EnvSchema = z.object({
   PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
   PARAPHE_SEAL_LEVEL: z.enum(sealLevels).optional(),
   PARAPHE_LTV_RENEW_MARGIN_DAYS: envPositiveInt.default(90),
+  PARAPHE_VERIFY_TRUST: envList.optional(),
   // signing
   PARAPHE_SIGNING_CODE_FRESH_SECONDS: envPositiveInt.default(900),
   PARAPHE_REMINDER_AFTER_DAYS: envPositiveInt.default(3),
@@ -121,6 +123,26 @@ export const EnvSchema = z.object({
   PARAPHE_SIGNING_RATE_PER_TOKEN_MINUTE: envPositiveInt.default(60),
   PARAPHE_SEAL_STUCK_MINUTES: envPositiveInt.default(15),
   PARAPHE_SIGNING_SWEEP_SECONDS: envPositiveInt.default(60),
+  // blob store (cross-checked in blob-store-checks.ts)
+  PARAPHE_BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+  PARAPHE_BLOBS_FS_FALLBACK: envBoolean.default(false),
+  PARAPHE_S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be an S3 bucket name (3-63 lowercase letters, digits, . or -)',
+    )
+    .optional(),
+  PARAPHE_S3_PREFIX: z.string().default(''),
+  PARAPHE_S3_ENDPOINT: z.string().url().optional(),
+  PARAPHE_S3_REGION: z.string().min(1).default('us-east-1'),
+  PARAPHE_S3_FORCE_PATH_STYLE: envBoolean.default(false),
+  PARAPHE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PARAPHE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  PARAPHE_S3_SSE: z.enum(['AES256', 'aws:kms']).optional(),
+  PARAPHE_S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
+  // S3 allows 5 MiB to 5 GiB per part; larger blobs go up in parts of this size.
+  PARAPHE_S3_PART_SIZE_MB: envPositiveInt.min(5).max(5120).default(16),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -172,13 +194,32 @@ export function shapeConfig(env: Env, cwd: string) {
       hostname: env.PARAPHE_MAIL_HOSTNAME,
       signMarker: env.PARAPHE_SIGN_MARKER,
       sendClaimSeconds: env.PARAPHE_MAIL_SEND_CLAIM_SECONDS,
+      outboxKeepDays: env.PARAPHE_MAIL_OUTBOX_KEEP_DAYS,
     },
     db: {
       url: env.DATABASE_URL,
       pglitePath: path.join(dataDir, 'pglite'),
       poolSize: env.PARAPHE_DB_POOL_SIZE,
     },
-    blobs: { dir: path.join(dataDir, 'blobs') },
+    blobs: {
+      dir: path.join(dataDir, 'blobs'),
+      store: env.PARAPHE_BLOB_STORE,
+      hasFsFallback: env.PARAPHE_BLOBS_FS_FALLBACK,
+      s3: {
+        bucket: env.PARAPHE_S3_BUCKET ?? '',
+        // One trailing slash, none leading: keys read `prefix/ab/cd/<sha256>` whatever was typed.
+        prefix: env.PARAPHE_S3_PREFIX.replace(/^\/+|\/+$/g, '').replace(/.+/, '$&/'),
+        endpoint: env.PARAPHE_S3_ENDPOINT,
+        region: env.PARAPHE_S3_REGION,
+        forcePathStyle: env.PARAPHE_S3_FORCE_PATH_STYLE,
+        accessKeyId: env.PARAPHE_S3_ACCESS_KEY_ID,
+        secretAccessKey: env.PARAPHE_S3_SECRET_ACCESS_KEY,
+        sse: env.PARAPHE_S3_SSE,
+        sseKmsKeyId: env.PARAPHE_S3_SSE_KMS_KEY_ID,
+        partSizeBytes: env.PARAPHE_S3_PART_SIZE_MB * 1024 * 1024,
+        spoolDir: path.join(dataDir, 's3-spool'),
+      },
+    },
     jobs: {
       concurrency: env.PARAPHE_JOBS_CONCURRENCY,
       leaseSeconds: env.PARAPHE_JOBS_LEASE_SECONDS,
@@ -193,6 +234,7 @@ export function shapeConfig(env: Env, cwd: string) {
       expiryDays: env.PARAPHE_ENVELOPE_EXPIRY_DAYS,
       publicUrl,
       notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
+      maxReplyBytes: env.PARAPHE_MAIL_MAX_BYTES,
     },
     sms: {
       provider: env.PARAPHE_SMS_PROVIDER,
@@ -261,6 +303,7 @@ export function shapeConfig(env: Env, cwd: string) {
         : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
       ltvRenewMarginDays: env.PARAPHE_LTV_RENEW_MARGIN_DAYS,
       level: (env.PARAPHE_SEAL_LEVEL ?? defaultSealLevel(env)) as SealLevel,
+      verifyTrustPaths: (env.PARAPHE_VERIFY_TRUST ?? []).map((file) => path.resolve(cwd, file)),
     },
     signing: {
       publicUrl,

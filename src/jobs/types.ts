@@ -22,6 +22,20 @@ export interface JobDefinition<Payload = unknown> {
   handle(payload: Payload, ctx: JobContext): Promise<void>;
 }
 
+/**
+ * Thrown by a handler that cannot run yet because another process holds what it needs (an outbox
+ * row being sent right now): the job goes back to the queue until `runAt`, without counting an
+ * attempt or being logged as a failure.
+ */
+export class JobDeferral extends Error {
+  readonly runAt: Date;
+  constructor(runAt: Date, reason: string) {
+    super(reason);
+    this.name = 'JobDeferral';
+    this.runAt = runAt;
+  }
+}
+
 /** Builds a definition with the payload type inferred from its schema. */
 export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefinition<Payload> {
   return definition;

@@ -5,8 +5,10 @@ import { freshDb, testEngine } from '../../test/support/db.js';
 import { silentLogger } from '../../test/support/logger.js';
 import type { Db } from '../db/index.js';
 import { manualClock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
 import { randomIds } from '../shared/ids.js';
-import { defineJob, enqueueJob, getJob, listJobs, retryJob } from './index.js';
+import { createLogger } from '../shared/logger.js';
+import { defineJob, enqueueJob, getJob, JobDeferral, listJobs, retryJob } from './index.js';
 import { createWorker, type WorkerOptions } from './worker.js';
 
 describe(`job queue (${testEngine})`, () => {
@@ -186,6 +188,27 @@ describe(`job queue (${testEngine})`, () => {
     assert.match(record.lastError ?? '', /invalid payload/);
   });
 
+  it('fails at once a job whose error the catalogue marks permanent, and keeps retrying the others', async () => {
+    const clock = manualClock();
+    const job = defineJob({
+      kind: 'test.permanent',
+      payloadSchema: z.object({ code: z.enum(['PDF_STAMP_IMAGE_INVALID', 'DB_UNAVAILABLE']) }),
+      handle: async (payload) => {
+        throw new AppError(payload.code, 'it went wrong');
+      },
+    });
+    const enqueue = (code: string) =>
+      enqueueJob(db, { clock, ids: randomIds }, { kind: job.kind, payload: { code }, maxAttempts: 20 });
+    const permanent = await enqueue('PDF_STAMP_IMAGE_INVALID');
+    const transient = await enqueue('DB_UNAVAILABLE');
+    await createWorker({ ...base(clock), jobs: [job] }).runOnce();
+    const ended = await getJob(db, permanent);
+    assert.equal(ended.status, 'failed');
+    assert.equal(ended.attempts, 1);
+    assert.equal(ended.lastError, 'PDF_STAMP_IMAGE_INVALID: it went wrong');
+    assert.equal((await getJob(db, transient)).status, 'queued');
+  });
+
   it('enqueues a scheduled job once per interval, whichever worker ticks', async () => {
     const clock = manualClock();
     const runs: string[] = [];
@@ -251,6 +274,69 @@ describe(`job queue (${testEngine})`, () => {
     assert.equal(record.status, 'queued');
     assert.equal(record.attempts, 0);
     assert.equal(record.lockedBy, null);
+  });
+
+  it('puts a deferred job back until the given time, without counting an attempt or a failure', async () => {
+    const clock = manualClock();
+    let runs = 0;
+    const job = defineJob({
+      kind: 'test.defer',
+      payloadSchema: z.object({}),
+      handle: async () => {
+        runs++;
+        if (runs === 1) throw new JobDeferral(new Date(clock.now().getTime() + 10_000), 'row held elsewhere');
+      },
+    });
+    const id = await enqueueJob(
+      db,
+      { clock, ids: randomIds },
+      { kind: job.kind, payload: {}, maxAttempts: 1 },
+    );
+    const finished: string[] = [];
+    const worker = createWorker({
+      ...base(clock),
+      jobs: [job],
+      onJobFinished: ({ outcome }) => finished.push(outcome),
+    });
+    await worker.runOnce();
+    const deferred = await getJob(db, id);
+    assert.equal(deferred.status, 'queued');
+    assert.equal(deferred.attempts, 0);
+    assert.equal(deferred.runAt.getTime(), clock.now().getTime() + 10_000);
+    assert.equal(await worker.runOnce(), 0, 'not before its time');
+    clock.advance(10_000);
+    await worker.runOnce();
+    // One attempt allowed, and the deferral did not use it up.
+    assert.equal((await getJob(db, id)).status, 'done');
+    assert.deepEqual(finished, ['done']);
+  });
+
+  it('logs an expected retry as one warning with its code and no stack, an unexpected one with its stack', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    const clock = manualClock();
+    const job = defineJob({
+      kind: 'test.flaky',
+      payloadSchema: z.object({ isExpected: z.boolean() }),
+      handle: async ({ isExpected }) => {
+        throw isExpected
+          ? new AppError('MAIL_RELAY_UNAVAILABLE', 'relay: 451 try later')
+          : new TypeError('cannot read x of undefined');
+      },
+    });
+    await enqueueJob(db, { clock, ids: randomIds }, { kind: job.kind, payload: { isExpected: true } });
+    await enqueueJob(db, { clock, ids: randomIds }, { kind: job.kind, payload: { isExpected: false } });
+    await createWorker({ ...base(clock), logger, jobs: [job] }).runOnce();
+    const warnings = lines.map((l) => JSON.parse(l)).filter((r) => r.level === 40);
+    assert.equal(warnings.length, 2);
+    const expected = warnings.find((r) => r.code === 'MAIL_RELAY_UNAVAILABLE');
+    assert.equal(expected?.reason, 'relay: 451 try later');
+    assert.equal(JSON.stringify(expected).includes('at '), false, 'no stack trace');
+    const unexpected = warnings.find((r) => r.err);
+    assert.match(unexpected?.err.stack ?? '', /TypeError: cannot read x/);
   });
 });
 

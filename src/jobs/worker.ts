@@ -1,9 +1,10 @@
 import type { Db } from '../db/index.js';
 import type { Clock } from '../shared/clock.js';
+import { AppError, isAppError, isPermanentError } from '../shared/errors.js';
 import type { Ids } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { enqueueJob } from './enqueue-job.js';
-import type { JobDefinition, JobSchedule } from './types.js';
+import { JobDeferral, type JobDefinition, type JobSchedule } from './types.js';
 
 export interface WorkerOptions {
   db: Db;
@@ -46,7 +47,19 @@ interface ClaimedRow {
 
 export const defaultBackoffMs = (attempt: number): number => Math.min(5_000 * 2 ** (attempt - 1), 3_600_000);
 
+/**
+ * What a retry log line carries: a catalogued failure that a retry may cure is expected (a relay
+ * answering 4xx), so its code and message say it all; anything else keeps its stack.
+ */
+function retryLogFields(error: unknown): Record<string, unknown> {
+  if (error instanceof AppError && error.kind !== 'internal')
+    return { code: error.code, reason: error.message };
+  return { err: error };
+}
+
 function describe(error: unknown): string {
+  // The code first: it is what an operator greps for and what the catalogue documents.
+  if (isAppError(error)) return `${error.code}: ${error.message}`.slice(0, 2000);
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2000);
   return String(error).slice(0, 2000);
 }
@@ -87,10 +100,20 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function finish(
     row: ClaimedRow,
-    outcome: 'done' | 'retry' | 'failed',
+    outcome: 'done' | 'retry' | 'failed' | 'deferred',
     error?: unknown,
   ): Promise<void> {
     const now = clock.now();
+    if (outcome === 'deferred' && error instanceof JobDeferral) {
+      // Not a run: the attempt is given back, as when a stopping worker releases a job.
+      await db.query(
+        `UPDATE jobs SET status = 'queued', locked_by = NULL, lease_expires_at = NULL, attempts = attempts - 1,
+           updated_at = $3, run_at = $4
+         WHERE id = $1 AND locked_by = $2`,
+        [row.id, workerId, now, error.runAt],
+      );
+      return;
+    }
     // Each update is conditional on our lease: a worker that lost its job must not overwrite
     // what the worker that took it over recorded.
     if (outcome === 'done') {
@@ -119,7 +142,7 @@ export function createWorker(options: WorkerOptions): Worker {
   async function execute(row: ClaimedRow, abort: AbortController): Promise<void> {
     const started = performance.now();
     const log = logger.child({ jobId: row.id, kind: row.kind, attempt: row.attempts });
-    let outcome: 'done' | 'retry' | 'failed' = 'done';
+    let outcome: 'done' | 'retry' | 'failed' | 'deferred' = 'done';
     let failure: unknown;
     const renew = setInterval(
       () => {
@@ -149,7 +172,10 @@ export function createWorker(options: WorkerOptions): Worker {
       });
     } catch (error) {
       failure = error;
-      if (outcome !== 'failed') outcome = row.attempts >= row.max_attempts ? 'failed' : 'retry';
+      // A permanent failure (the catalogue's `invalid`) fails the same way every time: end it now.
+      if (error instanceof JobDeferral) outcome = 'deferred';
+      else if (outcome !== 'failed')
+        outcome = isPermanentError(error) || row.attempts >= row.max_attempts ? 'failed' : 'retry';
     } finally {
       clearInterval(renew);
     }
@@ -157,8 +183,13 @@ export function createWorker(options: WorkerOptions): Worker {
       // Interrupted by stop(): release() hands it back without counting the attempt.
       return;
     }
+    if (outcome === 'deferred') {
+      log.debug({ reason: (failure as JobDeferral).message }, 'job deferred');
+      await finish(row, outcome, failure);
+      return;
+    }
     if (outcome === 'failed') log.error({ err: failure }, 'job failed for good');
-    else if (outcome === 'retry') log.warn({ err: failure }, 'job failed, will retry');
+    else if (outcome === 'retry') log.warn(retryLogFields(failure), 'job failed, will retry');
     await finish(row, outcome, failure);
     options.onJobFinished?.({ kind: row.kind, outcome, durationMs: performance.now() - started });
   }

@@ -16,3 +16,4 @@ export {
   sealDocument,
 } from './seal/seal-document.js';
 export type { Stamp, VisualRect } from './stamp/apply-stamps.js';
+export { type PreparedSignatureImage, prepareSignatureImage } from './stamp/ink.js';

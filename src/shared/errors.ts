@@ -92,6 +92,7 @@ export const errorCatalogue = {
   SIGN_REQUEST_NO_SIGNER: 'invalid',
   SIGN_REQUEST_TOO_MANY_SIGNERS: 'invalid',
   SIGN_REQUEST_ATTACHMENT_TOO_LARGE: 'invalid',
+  SIGN_REQUEST_SUBSCRIPTION_ENDED: 'forbidden',
   // signing
   SIGNING_LINK_UNKNOWN: 'not_found',
   SIGNING_NOT_YOUR_TURN: 'conflict',
@@ -103,6 +104,10 @@ export const errorCatalogue = {
   SIGNING_PLACEMENT_MISSING: 'invalid',
   SIGNING_RATE_LIMITED: 'rate_limited',
   SIGNING_CSRF_INVALID: 'forbidden',
+  SIGNING_CODE_STALE: 'forbidden',
+  SIGNING_IMAGE_BLANK: 'invalid',
+  // operator CLI
+  CLI_ARGUMENT_INVALID: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -130,6 +135,14 @@ export class AppError extends Error {
     this.userMessage = options.userMessage ?? `error.${code}`;
     this.details = options.details ?? {};
   }
+}
+
+/**
+ * A failure that running the same work again cannot cure: the catalogue's `invalid` kind (the
+ * input itself is wrong). The job worker ends such a job at once instead of retrying it.
+ */
+export function isPermanentError(error: unknown): error is AppError {
+  return error instanceof AppError && error.kind === 'invalid';
 }
 
 export function isAppError(error: unknown, code?: ErrorCode): error is AppError {

@@ -35,4 +35,15 @@ describe('logger', () => {
     assert.match(line, /MAILBOX_TAKEN/);
     assert.match(line, /SMS_PROVIDER_FAILED/);
   });
+
+  it('blanks the S3 secret key in the logged configuration', () => {
+    const { logger, lines } = capture();
+    logger.info(
+      { config: { blobs: { s3: { accessKeyId: 'AKIAPUBLIC', secretAccessKey: 's3-secret' } } } },
+      'x',
+    );
+    const line = lines.join('');
+    assert.ok(!line.includes('s3-secret'));
+    assert.match(line, /AKIAPUBLIC/);
+  });
 });

@@ -17,6 +17,7 @@ const secretKeys = [
   'privateKey',
   'authorization',
   'cookie',
+  'secretAccessKey',
 ];
 
 /**

@@ -3,6 +3,7 @@ export { declineSigning } from './decline-signing.js';
 export type { SealSettings, SigningDeps, SigningSettings } from './deps.js';
 export { hitRateLimit } from './hit-rate-limit.js';
 export {
+  envelopeStatusAt,
   loadSignerTurn,
   loadSigningPage,
   type SigningState,
@@ -28,6 +29,7 @@ export {
   expireEnvelopes,
   remindSigners,
   requeueSeal,
+  resealEnvelope,
   sweepSigning,
   sweepStuckSeals,
 } from './sweep-signing.js';

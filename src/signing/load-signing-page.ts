@@ -2,6 +2,7 @@ import type { Queryable } from '../db/index.js';
 import {
   type Envelope,
   type EnvelopeDocument,
+  type EnvelopeStatus,
   findSignerByToken,
   getEnvelope,
   type Signer,
@@ -21,17 +22,27 @@ export interface SigningView {
   waitingFor: string | null;
   /** Signers who signed so far. */
   signedCount: number;
+  /** The envelope's status as the signer must read it now (see `envelopeStatusAt`). */
+  envelopeStatus: EnvelopeStatus;
+}
+
+/**
+ * The envelope's status at `now`: a pending envelope past its expiry date is expired for the
+ * signer even before the sweep has moved it, so the page never promises what can no longer happen.
+ */
+export function envelopeStatusAt(envelope: Envelope, now: Date): EnvelopeStatus {
+  return envelope.status === 'pending' && envelope.expiresAt <= now ? 'expired' : envelope.status;
 }
 
 /** The state a signer is in, from their row and their envelope's. */
 export function signingStateOf(signer: Signer, envelope: Envelope, now: Date): SigningState {
+  const status = envelopeStatusAt(envelope, now);
   if (signer.status === 'signed') return 'signed';
-  if (envelope.status === 'declined') return 'declined';
-  if (envelope.status === 'cancelled') return 'cancelled';
-  if (envelope.status === 'expired' || (envelope.status === 'pending' && envelope.expiresAt <= now))
-    return 'expired';
+  if (status === 'declined') return 'declined';
+  if (status === 'cancelled') return 'cancelled';
+  if (status === 'expired') return 'expired';
   if (signer.status === 'declined') return 'declined';
-  if (signer.status === 'current' && envelope.status === 'pending') return 'your-turn';
+  if (signer.status === 'current' && status === 'pending') return 'your-turn';
   return 'not-yet';
 }
 
@@ -53,6 +64,7 @@ export async function loadSigningPage(
     signers: details.signers,
     waitingFor: current && current.id !== signer.id ? current.address : null,
     signedCount: details.signers.filter((s) => s.status === 'signed').length,
+    envelopeStatus: envelopeStatusAt(details.envelope, input.now),
   };
 }
 

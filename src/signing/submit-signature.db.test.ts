@@ -1,197 +1,48 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { freshDb } from '../../test/support/db.js';
-import { makeTestPdf } from '../../test/support/make-pdf.js';
-import { ensureLocalPkiServices, localTsaUrl } from '../../test/support/pdf-validate.js';
-import { makeSecondTsa } from '../../test/support/second-tsa.js';
-import { signaturePng } from '../../test/support/signature-png.js';
-import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
-import { createAccount } from '../accounts/index.js';
+import { errorCode, type SigningFixture, signingFixture } from '../../test/support/signing.js';
 import { listAuditEvents } from '../audit/index.js';
-import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
+import type { BlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
-import { createEnvelope, getEnvelope, issueSignerLink } from '../envelopes/index.js';
-import { createTsaClient, ensureDevSealKey } from '../keys/index.js';
-import { listSignatureContents } from '../pdf/ltv/index.js';
-import { testSealKey } from '../pdf/testing/fixtures.js';
-import { manualClock } from '../shared/clock.js';
+import { getEnvelope } from '../envelopes/index.js';
 import { isAppError } from '../shared/errors.js';
-import { randomIds } from '../shared/ids.js';
-import { devSmsSender } from '../sms/index.js';
+import { t } from '../shared/i18n/index.js';
 import { declineSigning } from './decline-signing.js';
 import type { SigningDeps } from './deps.js';
-import { renewLongTermValidation } from './renew-long-term-validation.js';
 import { sealEnvelope } from './seal-envelope.js';
 import { findSealedDownload } from './sealed-downloads.js';
-import { checkSigningCode, sendSigningCode } from './send-signing-code.js';
+import { sendSigningCode } from './send-signing-code.js';
 import { submitSignature } from './submit-signature.js';
 import { remindSigners, sweepStuckSeals } from './sweep-signing.js';
 
 describe('signing use cases', () => {
+  let fixture: SigningFixture;
   let db: Db;
   let blobs: BlobStore;
-  let dir: string;
-  const clock = manualClock('2026-11-26T09:00:00Z');
+  let clock: SigningFixture['clock'];
   let deps: SigningDeps;
   let documentId: string;
   let envelopeId: string;
   const tokens: string[] = [];
-  let newEnvelope: (
-    key: string,
-    addresses: string[],
-  ) => Promise<{ envelopeId: string; tokens: string[]; documentId: string }>;
+  let newEnvelope: SigningFixture['newEnvelope'];
 
   before(async () => {
-    db = await freshDb();
-    dir = mkdtempSync(path.join(tmpdir(), 'paraphe-signing-'));
-    blobs = await openFsBlobStore({ root: dir, ids: randomIds });
-    const ids = randomIds;
-    const settings = testSmsSettings();
-    const sms = {
-      db,
-      clock,
-      ids,
-      sender: devSmsSender({ db, clock, ids }),
-      settings,
-      secret: settings.otpSecret ?? '',
-    };
-    const key = await ensureDevSealKey(path.join(dir, 'keys'));
-    deps = {
-      db,
-      blobs,
-      clock,
-      ids,
-      sms,
-      settings: {
-        publicUrl: 'https://sign.example.test',
-        codeFreshSeconds: 900,
-        reminderAfterDays: 3,
-        reminderEveryDays: 3,
-        reminderMax: 3,
-        sealedAttachMaxBytes: 15 * 1024 * 1024,
-        ratePerIpPerMinute: 1000,
-        ratePerTokenPerMinute: 1000,
-        sealStuckMinutes: 15,
-        sweepSeconds: 60,
-        notifyFrom: 'Paraphe <noreply@example.test>',
-      },
-      seal: {
-        getKey: async () => key,
-        reason: () => 'TEST',
-        location: '',
-        contactInfo: '',
-        docMdpPermissions: 1,
-        locale: 'fr',
-        level: 'B-B',
-      },
-    };
-    const account = await createAccount(
-      { db, clock, ids },
-      { name: 'Test', mailboxes: ['sender@example.test'] },
-    );
-    const pdf = await blobs.put(await makeTestPdf({ pages: 2 }));
-    newEnvelope = async (key, addresses) => {
-      const raw = await blobs.put(new TextEncoder().encode(`raw message ${key}`));
-      return db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ id: string }>('SELECT id FROM mailboxes WHERE account_id = $1', [
-          account.id,
-        ]);
-        const result = await createEnvelope(
-          tx,
-          { clock, ids },
-          {
-            accountId: account.id,
-            mailboxId: rows[0]?.id ?? '',
-            senderAddress: 'sender@example.test',
-            subject: `Contrat ${key}`,
-            locale: 'fr',
-            messageId: null,
-            queueId: null,
-            dedupeKey: key,
-            raw,
-            expiresAt: new Date(clock.now().getTime() + 30 * 86_400_000),
-            documents: [
-              {
-                fileName: 'contrat.pdf',
-                sha256: pdf.sha256,
-                sizeBytes: pdf.sizeBytes,
-                pageCount: 2,
-                hasSignatures: false,
-              },
-            ],
-            signers: addresses.map((address) => ({
-              address,
-              name: address === 'alice@example.test' ? 'Alice' : null,
-            })),
-          },
-        );
-        assert.ok(result.isNew);
-        const links: string[] = [];
-        for (const signer of result.signers)
-          links.push(
-            (
-              await issueSignerLink(
-                tx,
-                { clock, ids },
-                {
-                  signerId: signer.id,
-                  envelopeId: result.envelopeId,
-                  purpose: 'copy',
-                  publicUrl: 'https://x',
-                },
-              )
-            ).token,
-          );
-        const doc = await tx.query<{ id: string }>('SELECT id FROM documents WHERE envelope_id = $1', [
-          result.envelopeId,
-        ]);
-        return { envelopeId: result.envelopeId, tokens: links, documentId: doc.rows[0]?.id ?? '' };
-      });
-    };
+    fixture = await signingFixture();
+    ({ db, blobs, clock, deps, newEnvelope } = fixture);
     const created = await newEnvelope('k1', ['alice@example.test', 'bob@example.test']);
     tokens.push(...created.tokens);
     envelopeId = created.envelopeId;
-    documentId = (await getEnvelope(db, envelopeId)).documents[0]?.id ?? '';
+    documentId = created.documentId;
   });
 
   after(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fixture.close();
   });
 
-  const request = (token: string) => ({
-    token,
-    imagePng: signaturePng(),
-    method: 'drawn' as const,
-    placements: [{ documentId, page: 2, x: 300, y: 600, width: 150, height: 50 }],
-    isConsentGiven: true,
-    ip: '192.0.2.1',
-    userAgent: 'test',
-  });
-  const confirmPhone = async (token: string, phone: string) => {
-    const sent = await sendSigningCode(deps, { token, phone, locale: 'fr', ip: null, userAgent: null });
-    assert.equal(sent.status, 'sent');
-    const check = await checkSigningCode(deps, {
-      token,
-      code: await latestDevCode(db, phone),
-      ip: null,
-      userAgent: null,
-    });
-    assert.equal(check.status, 'confirmed');
-  };
-  const code = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (error) {
-      if (isAppError(error)) return error.code;
-      throw error;
-    }
-    return 'ok';
-  };
+  const request = (token: string) => fixture.request(token, documentId);
+  const confirmPhone = (token: string, phone: string) => fixture.confirmPhone(token, phone);
+  const code = errorCode;
 
   it('refuses a code request and a submit from the signer whose turn it is not', async () => {
     assert.equal(
@@ -212,6 +63,8 @@ describe('signing use cases', () => {
   it('refuses a submit without a confirmed code, without consent, or without a placement on a document', async () => {
     const alice = tokens[0] as string;
     assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    // No code was ever confirmed: the sentence must not speak of a confirmed code that expired.
+    assert.doesNotMatch(t('fr', 'error.SIGNING_CODE_REQUIRED'), /confirmé a expiré|expir/);
     assert.equal(
       await code(submitSignature(deps, { ...request(alice), isConsentGiven: false })),
       'SIGNING_CONSENT_REQUIRED',
@@ -239,7 +92,13 @@ describe('signing use cases', () => {
     const alice = tokens[0] as string;
     await confirmPhone(alice, '+33612345678');
     clock.advance(901_000);
-    assert.equal(await code(submitSignature(deps, request(alice))), 'SIGNING_CODE_REQUIRED');
+    const refusal = await submitSignature(deps, request(alice)).catch((error: unknown) => error);
+    assert.ok(isAppError(refusal));
+    assert.equal(refusal.code, 'SIGNING_CODE_STALE');
+    assert.equal(
+      t('fr', refusal.userMessage, refusal.details as Record<string, number>),
+      'Votre numéro a été confirmé il y a plus de 15 minutes\u00a0: demandez un nouveau code pour le confirmer à nouveau.',
+    );
   });
 
   it('records one Signature for two concurrent submits and passes the turn to Bob', async () => {
@@ -365,85 +224,22 @@ describe('signing use cases', () => {
     );
   });
 
-  it('leaves the envelope sealing for a retry when revocation data cannot be fetched, then seals at B-LT and renews it before the timestamp expires', async () => {
-    await ensureLocalPkiServices();
-    const solo = await newEnvelope('k4', ['erin@example.test']);
-    const token = solo.tokens[0] as string;
-    clock.advance(3_600_000);
-    await confirmPhone(token, '+33622334455');
-    const placement = { documentId: solo.documentId, page: 1, x: 10, y: 10, width: 150, height: 50 };
-    await submitSignature(deps, { ...request(token), placements: [placement] });
-    const seal = {
-      ...deps.seal,
-      getKey: async () => testSealKey('seal-rsa'),
-      timestamp: createTsaClient({ urls: [localTsaUrl], rounds: 1 }),
-      level: 'B-LT' as const,
-    };
-    const unreachable = async () => ({
-      ocsps: [],
-      crls: [],
-      statuses: [
-        { subject: 'CN=Seal', status: { status: 'unknown' as const, reason: 'no OCSP or CRL answer' } },
-      ],
-    });
-    await assert.rejects(
-      sealEnvelope(
-        { ...deps, seal: { ...seal, fetchRevocation: unreachable } },
-        { envelopeId: solo.envelopeId },
-      ),
-      (error) => isAppError(error, 'REVOCATION_UNAVAILABLE') && error.kind === 'unavailable',
+  it('says "this link is personal" once in each mail that carries a signing link, and in no other', async () => {
+    const { rows } = await db.query<{ purpose: string; raw_sha256: string }>(
+      'SELECT purpose, raw_sha256 FROM mail_outbox ORDER BY created_at',
     );
-    assert.equal((await getEnvelope(db, solo.envelopeId)).envelope.status, 'sealing');
-    const none = await db.query('SELECT 1 FROM sealed_documents WHERE envelope_id = $1', [solo.envelopeId]);
-    assert.equal(none.rows.length, 0);
-
-    assert.equal(
-      (await sealEnvelope({ ...deps, seal }, { envelopeId: solo.envelopeId })).status,
-      'completed',
-    );
-    const { rows } = await db.query<{ sha256: string }>(
-      'SELECT sha256 FROM sealed_documents WHERE envelope_id = $1',
-      [solo.envelopeId],
-    );
-    const sealed = await blobs.get(rows[0]?.sha256 ?? '');
-    const signatures = await listSignatureContents(sealed);
-    assert.deepEqual(
-      signatures.map((s) => [s.kind, s.hasValidationData]),
-      [['signature', true]],
-    );
-
-    // Renewal, once the newest timestamp's TSA certificate (test PKI: 2028-11-25) nears expiry.
-    const tsaExpiry = new Date('2028-11-25T15:04:46Z');
-    const row = async () =>
-      (
-        await db.query<{ sha256: string; ltv_expires_at: Date }>(
-          'SELECT sha256, ltv_expires_at FROM sealed_documents WHERE envelope_id = $1',
-          [solo.envelopeId],
-        )
-      ).rows[0];
-    assert.equal((await row())?.ltv_expires_at.toISOString(), tsaExpiry.toISOString());
-    const renewing = { ...deps, seal: { ...seal, ltvRenewMarginDays: 90 } };
-    assert.deepEqual(await renewLongTermValidation(renewing), { renewed: 0, stuck: 0 });
-    clock.set(new Date(tsaExpiry.getTime() - 30 * 86_400_000));
-    // The same TSA certificate would not push the expiry later: nothing is written.
-    assert.deepEqual(await renewLongTermValidation(renewing), { renewed: 0, stuck: 1 });
-    assert.equal((await row())?.sha256, rows[0]?.sha256);
-
-    const rotated = makeSecondTsa(dir);
-    const result = await renewLongTermValidation({
-      ...renewing,
-      seal: { ...renewing.seal, timestamp: rotated },
-    });
-    assert.deepEqual(result, { renewed: 1, stuck: 0 });
-    const renewed = await row();
-    assert.ok(renewed && renewed.ltv_expires_at.getTime() > tsaExpiry.getTime());
-    const renewedPdf = await blobs.get(renewed.sha256);
-    assert.equal(Buffer.compare(Buffer.from(renewedPdf.subarray(0, sealed.length)), Buffer.from(sealed)), 0);
-    assert.deepEqual(
-      (await listSignatureContents(renewedPdf)).map((s) => s.kind),
-      ['signature', 'document-timestamp'],
-    );
-    assert.deepEqual(await renewLongTermValidation(renewing), { renewed: 0, stuck: 0 });
+    const purposes = new Set<string>();
+    for (const row of rows) {
+      const mail = await simpleParser(Buffer.from(await blobs.get(row.raw_sha256)));
+      const text = mail.text ?? '';
+      const times = text.match(/est personnel/g)?.length ?? 0;
+      const hasSigningLink = /https:\/\/sign\.example\.test\/s\/[\w-]+/.test(text);
+      assert.equal(times, hasSigningLink ? 1 : 0, `${row.purpose}: ${text}`);
+      purposes.add(row.purpose);
+    }
+    // The check covers mails with a link and mails without one.
+    for (const purpose of ['signing.turn', 'signing.reminder', 'signing.progress', 'signing.completed'])
+      assert.ok(purposes.has(purpose), purpose);
   });
 
   it('refuses a decline once the envelope has ended', async () => {

@@ -9,7 +9,7 @@ import { documentPageSizes } from './document-pages.js';
 import { loadSigningPage } from './load-signing-page.js';
 import { notifySignedProgress, notifyTurn } from './notify.js';
 import { SEAL_JOB } from './seal-job-kind.js';
-import { checkSignatureImage } from './signature-image.js';
+import { normaliseSignatureImage } from './signature-image.js';
 
 /** Stamp size limits in points: legible, and never covering a whole page. */
 export const PLACEMENT_LIMITS = {
@@ -78,7 +78,7 @@ async function checkPlacements(
 
 /**
  * Records the signer's Signature and passes the turn on. Checks, in order: the link and the turn,
- * consent, the image, the placements (at least one per document, on a real page, within limits),
+ * consent, the image (decoded, not blank; stored as we re-encoded it, cropped to its ink), the placements (at least one per document, on a real page, within limits),
  * and a code confirmed moments ago. One transaction stores the Signature, moves the turn
  * (conditional update: a double submit signs once), writes the audit events and queues what
  * follows — the next signer's mail or the seal job, and the sender's progress mail.
@@ -94,14 +94,17 @@ export async function submitSignature(
   if (view.state !== 'your-turn')
     throw new AppError('SIGNING_ENDED', `signing closed: ${view.state}`, { details: { state: view.state } });
   if (!input.isConsentGiven) throw new AppError('SIGNING_CONSENT_REQUIRED', 'consent box not ticked');
-  checkSignatureImage(input.imagePng);
+  const imagePng = normaliseSignatureImage(input.imagePng).pngBytes;
   await checkPlacements(deps, view.documents, input.placements);
-  const confirmation = await findPhoneConfirmation(deps.db, {
-    signerId: view.signer.id,
-    notBefore: new Date(now.getTime() - deps.settings.codeFreshSeconds * 1000),
-  });
-  if (!confirmation) throw new AppError('SIGNING_CODE_REQUIRED', 'no recently confirmed code');
-  const image = await deps.blobs.put(input.imagePng);
+  const confirmation = await findPhoneConfirmation(deps.db, { signerId: view.signer.id });
+  if (!confirmation) throw new AppError('SIGNING_CODE_REQUIRED', 'no code confirmed for this signer');
+  // A code confirmed long ago is told apart from none at all: the signer did confirm, and must
+  // hear that it is the age of that confirmation, not a missing step, that stops them.
+  if (confirmation.confirmedAt.getTime() < now.getTime() - deps.settings.codeFreshSeconds * 1000)
+    throw new AppError('SIGNING_CODE_STALE', 'the confirmed code is too old', {
+      details: { minutes: Math.round(deps.settings.codeFreshSeconds / 60) },
+    });
+  const image = await deps.blobs.put(imagePng);
 
   const outboxIds: string[] = [];
   const result = await deps.db.transaction(async (tx): Promise<SubmitSignatureResult> => {

@@ -8,12 +8,12 @@ export interface PhoneConfirmation {
 }
 
 /**
- * The signer's latest confirmed code, if it was confirmed at or after `notBefore`: the signing
- * flow asks this when the signature is submitted ("the code was confirmed moments ago").
+ * The signer's latest confirmed code (confirmed at or after `notBefore` when given): the signing
+ * flow asks this when the signature is submitted, and judges itself whether it is recent enough.
  */
 export async function findPhoneConfirmation(
   db: Queryable,
-  options: { signerId: string; notBefore: Date },
+  options: { signerId: string; notBefore?: Date },
 ): Promise<PhoneConfirmation | null> {
   const { rows } = await db.query<{
     id: string;
@@ -24,7 +24,7 @@ export async function findPhoneConfirmation(
     `SELECT id, envelope_id, phone_e164, confirmed_at FROM otp_challenges
      WHERE signer_id = $1 AND status = 'confirmed' AND confirmed_at >= $2
      ORDER BY confirmed_at DESC LIMIT 1`,
-    [options.signerId, options.notBefore],
+    [options.signerId, options.notBefore ?? new Date(0)],
   );
   const row = rows[0];
   return row

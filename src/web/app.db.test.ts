@@ -129,6 +129,58 @@ describe(`web app (${testEngine})`, () => {
     await app.close();
   });
 
+  it('lists and shows every message in the dev mailbox, odd ones included, with what could be read', async () => {
+    const deps = await webDeps(db);
+    const bytes = (...parts: (string | number[])[]) =>
+      new Uint8Array(
+        Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p)))),
+      );
+    const odd = {
+      // An encoded word in an unknown charset, raw 8-bit and NUL bytes in the Subject, no Date.
+      headers: bytes(
+        'Subject: =?x-unknown-9?B?qqqq?= ',
+        [0xc3, 0x28, 0xff, 0x00],
+        '\r\nFrom: =?utf-8?Q?=FF?= <a@b>\r\n\r\nhi\r\n',
+      ),
+      // No header at all: binary from the first byte.
+      binary: bytes([0xff, 0x00, 0xfe, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a]),
+      // More MIME nesting than the parser accepts.
+      nested: bytes(
+        'Content-Type: multipart/mixed; boundary=a\r\n\r\n',
+        '--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n'.repeat(2000),
+      ),
+      // A header line longer than the parser accepts.
+      longHeader: bytes(`Subject: ${'x'.repeat(3_000_000)}\r\n\r\nbody\r\n`),
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(odd))
+      ids[name] = await storeDevMail(db, deps, { from: 'a@x.test', to: [`${name}@y.test`], raw });
+    const good = await storeDevMail(db, deps, {
+      from: 'alice@example.fr',
+      to: ['bob@example.fr'],
+      raw: new TextEncoder().encode(sampleMail),
+    });
+    const app = buildWebApp(deps);
+    const response = await app.inject({ url: '/dev/mail.json' });
+    assert.equal(response.statusCode, 200, response.body);
+    const messages: Array<{ id: string; recipients: string[]; text: string; unreadable?: string }> =
+      response.json().messages;
+    assert.equal(messages.filter((m) => m.id === good || Object.values(ids).includes(m.id)).length, 5);
+    assert.match(messages.find((m) => m.id === good)?.text ?? '', /voici le contrat/);
+    assert.match(messages.find((m) => m.id === ids.headers)?.text ?? '', /hi/);
+    for (const name of ['nested', 'longHeader']) {
+      const message = messages.find((m) => m.id === ids[name]);
+      assert.deepEqual(message?.recipients, [`${name}@y.test`]);
+      assert.ok(message?.unreadable, `${name} says why it cannot be read`);
+    }
+    assert.equal((await app.inject({ url: '/dev/mail' })).statusCode, 200);
+    const page = await app.inject({ url: `/dev/mail/${ids.nested}` });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Ce message ne peut pas être affiché/);
+    assert.match(page.body, /nested@y\.test/);
+    await app.close();
+  });
+
   it('lists SMS in the dev outbox', async () => {
     const deps = await webDeps(db);
     await devSmsSender(deps).send({

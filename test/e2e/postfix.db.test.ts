@@ -17,12 +17,21 @@ import {
   relayNextHop,
   startMailRole,
 } from '../../src/mail/inbound/index.js';
-import { relayMailTransport, SmtpClientError, sendSmtp } from '../../src/mail/outbound/index.js';
+import { decodeBody } from '../../src/mail/inbound/sign-request/mime/body-codec.js';
+import { leavesOf, parseMessage } from '../../src/mail/inbound/sign-request/mime/parse-entity.js';
+import {
+  deliverNow,
+  deliverOutgoingMail,
+  relayMailTransport,
+  SmtpClientError,
+  sendSmtp,
+} from '../../src/mail/outbound/index.js';
 import { inspectPdf } from '../../src/pdf/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
+import { testOutboxDeps } from '../support/outbox.js';
 import { freePort } from '../support/ports.js';
 import { canRunPostfix, type PostfixInstance, startPostfix } from '../support/postfix.js';
 import { makeTestPdf } from '../support/test-pdf.js';
@@ -104,7 +113,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
           return nextHop.forward(message);
         },
       },
-      mailTransport: relayMailTransport(postfix.relayUrl),
+      deliverNow: (outboxId) =>
+        deliverNow(testOutboxDeps({ db, blobs, transport: relayMailTransport(postfix.relayUrl) }), outboxId),
       handleSignRequest: (input) => {
         queueIds.push(input.queueId);
         return handleSignRequest(
@@ -121,8 +131,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       },
     });
   };
-  const submit = (raw: Buffer, to: string[]) =>
-    sendSmtp({ host: '127.0.0.1', port: postfix.submissionPort, from: 'alice@customer.test', to, body: raw });
+  const submit = (raw: Buffer, to: string[], from = 'alice@customer.test') =>
+    sendSmtp({ host: '127.0.0.1', port: postfix.submissionPort, from, to, body: raw });
 
   before(async () => {
     db = await freshDb();
@@ -131,6 +141,10 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     await createAccount(
       { db, clock: systemClock, ids: randomIds },
       { name: 'Customer', mailboxes: ['alice@customer.test'], subscriptionUntil: '2099-12-31' },
+    );
+    await createAccount(
+      { db, clock: systemClock, ids: randomIds },
+      { name: 'Lapsed', mailboxes: ['olivier@customer.test'], subscriptionUntil: '2001-01-31' },
     );
     postfix = await startPostfix({ filterPort: await freePort() });
     nextHop = relayNextHop(postfix.relayUrl);
@@ -235,5 +249,50 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     );
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM envelopes');
     assert.equal(rows[0]?.n, 1);
+  });
+
+  it('answers a *SIGN from a mailbox whose subscription ended, and delivers nothing to its recipients', async () => {
+    const raw = await new MailComposer({
+      from: 'Olivier <olivier@customer.test>',
+      to: 'bob.lapsed@example.test',
+      subject: 'Bail *SIGN',
+      text: 'Bonjour, merci de signer le bail.',
+      messageId: '<lapsed-1@customer.test>',
+      attachments: [{ filename: 'bail.pdf', content: Buffer.from(await makeTestPdf({ pages: 1 })) }],
+    })
+      .compile()
+      .build();
+    const accepted = await submit(raw, ['bob.lapsed@example.test'], 'olivier@customer.test');
+    assert.ok(accepted.every((r) => r.isAccepted));
+    // The worker's 'mail.deliver' job sends the reply; this test has no worker, so it does the same.
+    const { rows: queued } = await waitFor(async () => {
+      const found = await db.query<{ id: string }>(
+        `SELECT id FROM mail_outbox WHERE recipients ? 'olivier@customer.test' AND status = 'queued'`,
+      );
+      return found.rows.length > 0 ? found : null;
+    });
+    const transport = relayMailTransport(postfix.relayUrl);
+    for (const row of queued) await deliverOutgoingMail(testOutboxDeps({ db, blobs, transport }), row.id);
+    await transport.close();
+    const [reply] = await postfix.waitForMail('olivier@customer.test');
+    const parsed = await simpleParser(reply as Buffer);
+    assert.equal(parsed.subject, 'Demande de signature non envoyée : Bail');
+    assert.match(parsed.text ?? '', /La signature par e-mail demande un abonnement actif/);
+    // mailparser would inline the message/rfc822 part: read it as it sits in the reply.
+    const part = leavesOf(parseMessage(reply as Buffer)).find((l) => l.contentType === 'message/rfc822');
+    const original = part ? decodeBody(reply as Buffer, part) : null;
+    assert.ok(original, 'the original is attached');
+    assert.match(original.toString('utf8'), /^Subject: Bail \*SIGN$/m);
+    // Maildir files use LF line breaks.
+    assert.ok(original.includes(lf(raw).subarray(lf(raw).indexOf('\n\n'))), 'with its body unchanged');
+    // The reply went out of the same outbox as any copy would have: there is nothing else in it.
+    const { rows } = await db.query<{ purpose: string; recipients: string[] }>(
+      `SELECT purpose, recipients FROM mail_outbox WHERE recipients ? 'bob.lapsed@example.test'
+         OR recipients ? 'olivier@customer.test'`,
+    );
+    assert.deepEqual(rows, [{ purpose: 'sender.refusal', recipients: ['olivier@customer.test'] }]);
+    const log = await postfix.log();
+    assert.match(log, /to=<olivier@customer\.test>, relay=virtual/);
+    assert.doesNotMatch(log, /to=<bob\.lapsed@example\.test>, relay=virtual/);
   });
 });

@@ -134,8 +134,14 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Debian's Chromium, headless, with a fresh profile: a desktop or a 360x640 touch phone. */
-export async function openBrowser(kind: 'desktop' | 'phone'): Promise<BrowserContext> {
+/**
+ * Debian's Chromium, headless, with a fresh profile: a desktop or a touch phone (360x640 unless
+ * `viewport` says otherwise).
+ */
+export async function openBrowser(
+  kind: 'desktop' | 'phone',
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
   const profile = mkdtempSync(path.join(tmpdir(), `paraphe-chromium-${kind}-`));
   return chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -144,14 +150,14 @@ export async function openBrowser(kind: 'desktop' | 'phone'): Promise<BrowserCon
     locale: 'fr-FR',
     ...(kind === 'phone'
       ? {
-          viewport: { width: 360, height: 640 },
+          viewport: options.viewport ?? { width: 360, height: 640 },
           deviceScaleFactor: 2,
           isMobile: true,
           hasTouch: true,
           userAgent:
             'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36',
         }
-      : { viewport: { width: 1280, height: 900 } }),
+      : { viewport: options.viewport ?? { width: 1280, height: 900 } }),
   });
 }
 

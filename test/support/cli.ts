@@ -1,5 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
+import type { CliIo } from '../../src/cli/run.js';
+import { loadConfig } from '../../src/config/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The paraphe program from its TypeScript sources (never a stale build). */
@@ -32,4 +36,45 @@ export function spawnParaphe(args: string[], env: NodeJS.ProcessEnv = {}) {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+class ExitCalled extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/**
+ * Runs a paraphe command in this process (no tsx start-up per case): same program, same
+ * configuration reader, with the output captured and the exit turned into a result.
+ */
+export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  let exitCode: number | undefined;
+  const io: CliIo = {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    exit: (code) => {
+      throw new ExitCalled(code);
+    },
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = buildProgram({ io, getConfig: () => loadConfig({ ...process.env, ...env }) });
+  let status: number;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    status = exitCode ?? 0;
+  } catch (error) {
+    if (error instanceof ExitCalled) status = error.code;
+    else if (error instanceof CommanderError) status = error.exitCode;
+    else throw error;
+  }
+  return { status, stdout, stderr };
 }

@@ -188,15 +188,18 @@ function repliesFromNextHop(results: SmtpRecipientResult[]): RecipientReply[] {
   );
 }
 
-/** Whether this is a signature request: the marker in the decoded Subject, from a valid customer. */
+/**
+ * Whether this is a signature request: the marker in the decoded Subject, from a customer's
+ * mailbox. A mailbox whose subscription ended is still one: passing its *SIGN through would deliver
+ * a request with nothing to click, so the use case answers the sender instead.
+ */
 async function signingSender(
   deps: FilterDeps,
   message: IncomingMessage,
   head: Buffer,
 ): Promise<SenderMailbox | null> {
   if (message.mailFrom === '' || !hasSignMarker(decodedSubject(head), deps.signMarker)) return null;
-  const sender = await findSenderMailbox(deps.db, { address: message.mailFrom, now: deps.clock.now() });
-  return sender?.hasValidSubscription ? sender : null;
+  return findSenderMailbox(deps.db, { address: message.mailFrom, now: deps.clock.now() });
 }
 
 /**
@@ -286,6 +289,7 @@ export async function filterMessage(deps: FilterDeps, message: IncomingMessage):
   }
 }
 
-function tooLarge(maxBytes: number): RecipientReply {
+/** The refusal of a message over the size limit (RFC 3463 5.3.4: too big for the system). */
+export function tooLarge(maxBytes: number): RecipientReply {
   return { code: 552, message: `5.3.4 message larger than ${maxBytes} bytes` };
 }

@@ -100,7 +100,7 @@ describe('mail role (LMTP and SMTP listeners in front of the filter)', () => {
       to: ['bob@else.test', 'carol@else.test'],
       dsn: {
         ret: 'HDRS',
-        envid: 'Q1+x',
+        envid: 'Q1+2Bx',
         notify: { 'bob@else.test': 'SUCCESS,FAILURE' },
         orcpt: { 'bob@else.test': 'rfc822;bob@else.test' },
       },
@@ -145,11 +145,22 @@ describe('mail role (LMTP and SMTP listeners in front of the filter)', () => {
     assert.equal(signCalls[0]?.sender.address, 'alice@customer.test');
   });
 
-  it('passes *SIGN through when the sender is not a customer or its subscription lapsed', async () => {
+  it('passes *SIGN through when the sender is not a customer', async () => {
     await lmtp({ body: message('Contrat *SIGN'), from: 'stranger@else.test' });
-    await lmtp({ body: message('Contrat *SIGN'), from: 'old@lapsed.test' });
     assert.equal(signCalls.length, 0);
-    assert.equal(sink.messages.length, 2);
+    assert.equal(sink.messages.length, 1);
+  });
+
+  it('hands *SIGN from a mailbox whose subscription ended to the signature request, never through', async () => {
+    signBehaviour = async () => ({ outcome: 'refused', problems: ['SIGN_REQUEST_SUBSCRIPTION_ENDED'] });
+    try {
+      const results = await lmtp({ body: message('Contrat *SIGN'), from: 'old@lapsed.test' });
+      assert.equal(results[0]?.code, 250);
+      assert.equal(sink.messages.length, 0);
+      assert.equal(signCalls[0]?.sender.hasValidSubscription, false);
+    } finally {
+      signBehaviour = async () => ({ outcome: 'created', envelopeId: 'env-1' });
+    }
   });
 
   it('answers 451 for every recipient when storing the signature request fails', async () => {

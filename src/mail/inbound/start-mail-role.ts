@@ -3,7 +3,7 @@ import type { Db } from '../../db/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import { deliverOutgoingMail, listOutgoingMail, type MailTransport } from '../outbound/index.js';
+import { listOutgoingMail } from '../outbound/index.js';
 import { type FilterResult, filterMessage } from './filter-message.js';
 import { type MailListener, startMailListener } from './listener.js';
 import { devMailboxNextHop, type NextHop, relayNextHop } from './next-hop.js';
@@ -19,8 +19,6 @@ export interface MailRoleConfig {
   maxBytes: number;
   hostname?: string | undefined;
   signMarker: string;
-  /** Outbox claim length for the immediate delivery (see deliverOutgoingMail). */
-  sendClaimSeconds?: number;
 }
 
 export interface MailRoleContext {
@@ -34,8 +32,9 @@ export interface MailRoleContext {
   /**
    * When given, the copies of a new envelope are sent at once after its transaction committed
    * (the 'mail.deliver' jobs remain the guarantee; the outbox claim keeps the two from doubling).
+   * Never throws: see the outbox's `deliverNow`.
    */
-  mailTransport?: MailTransport;
+  deliverNow?: (outboxId: string) => Promise<void>;
   /** Called after each message with what was decided and how long it took (metrics). */
   onFiltered?: (event: { kind: FilterResult['kind']; replyCodes: number[]; durationMs: number }) => void;
   /** Overrides the next hop chosen from the config (tests, benches). */
@@ -58,31 +57,16 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
   const nextHop =
     ctx.nextHop ?? (ctx.mail.relayUrl ? relayNextHop(ctx.mail.relayUrl) : devMailboxNextHop(ctx));
   const immediate = new Set<Promise<void>>();
-  const deliverNow = async (envelopeId: string) => {
-    const transport = ctx.mailTransport;
-    if (!transport) return;
+  const deliverCopies = async (envelopeId: string) => {
+    const deliver = ctx.deliverNow;
+    if (!deliver) return;
     const pending = (await listOutgoingMail(ctx.db, { envelopeId })).filter((e) => e.status === 'queued');
-    await Promise.all(
-      pending.map((entry) =>
-        deliverOutgoingMail(
-          {
-            db: ctx.db,
-            blobs: ctx.blobs,
-            clock: ctx.clock,
-            transport,
-            ...(ctx.mail.sendClaimSeconds ? { claimSeconds: ctx.mail.sendClaimSeconds } : {}),
-          },
-          entry.id,
-        ).catch((error: unknown) =>
-          logger.info({ err: error, outboxId: entry.id }, 'immediate delivery deferred to the job'),
-        ),
-      ),
-    );
+    await Promise.all(pending.map((entry) => deliver(entry.id)));
   };
   const handleSignRequest: SignRequestHandler = async (input) => {
     const outcome = await ctx.handleSignRequest(input);
     if (outcome.outcome !== 'refused') {
-      const attempt = deliverNow(outcome.envelopeId).catch((error: unknown) =>
+      const attempt = deliverCopies(outcome.envelopeId).catch((error: unknown) =>
         logger.warn({ err: error }, 'immediate delivery failed'),
       );
       immediate.add(attempt);

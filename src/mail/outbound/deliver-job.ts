@@ -1,31 +1,34 @@
 import { z } from 'zod';
-import type { BlobStore } from '../../blobs/index.js';
-import type { Db } from '../../db/index.js';
-import { defineJob, type JobDefinition } from '../../jobs/index.js';
-import type { Clock } from '../../shared/clock.js';
-import { deliverOutgoingMail, MAIL_DELIVER_JOB } from './outbox.js';
-import type { MailTransport } from './types.js';
+import { defineJob, JobDeferral, type JobDefinition } from '../../jobs/index.js';
+import { isAppError } from '../../shared/errors.js';
+import { MAIL_DELIVER_JOB } from './enqueue-outgoing-mail.js';
+import { deliverOutgoingMail, type OutboxDeliveryDeps } from './outbox.js';
 
 const MailDeliverPayloadSchema = z.object({ outboxId: z.string().uuid() });
 
+/** How soon the job looks again at a row that another attempt is sending right now. */
+const BUSY_RECHECK_MS = 5_000;
+
 /**
- * The worker's handler for outbox rows. A row already sent (by the immediate attempt) ends the job;
- * a failed send or a claim held elsewhere throws, and the worker retries with backoff.
+ * The worker's handler for outbox rows. A row already finished (by the immediate attempt) ends the
+ * job quietly; a row being sent elsewhere defers it, since the other attempt usually succeeds and
+ * is no failure of ours; a failed send throws, and the worker retries with backoff.
  */
-export function mailDeliverJob(deps: {
-  db: Db;
-  blobs: BlobStore;
-  clock: Clock;
-  transport: MailTransport;
-  /** How long a send may take before another worker may take the row over. */
-  claimSeconds?: number;
-}): JobDefinition<z.infer<typeof MailDeliverPayloadSchema>> {
+export function mailDeliverJob(
+  deps: OutboxDeliveryDeps,
+): JobDefinition<z.infer<typeof MailDeliverPayloadSchema>> {
   return defineJob({
     kind: MAIL_DELIVER_JOB,
     payloadSchema: MailDeliverPayloadSchema,
     async handle(payload, ctx) {
-      const outcome = await deliverOutgoingMail(deps, payload.outboxId);
-      ctx.logger.info({ outboxId: payload.outboxId, outcome }, 'outgoing mail delivered');
+      try {
+        const outcome = await deliverOutgoingMail(deps, payload.outboxId);
+        if (outcome.startsWith('already-'))
+          ctx.logger.debug({ outboxId: payload.outboxId, outcome }, 'outgoing mail already done');
+      } catch (error) {
+        if (!isAppError(error, 'MAIL_OUTBOX_BUSY')) throw error;
+        throw new JobDeferral(new Date(deps.clock.now().getTime() + BUSY_RECHECK_MS), error.message);
+      }
     },
   });
 }

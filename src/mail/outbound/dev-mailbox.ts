@@ -24,8 +24,16 @@ interface DevMailRow {
   created_at: Date;
 }
 
-/** The decoded Subject header, for listing only (the raw bytes stay untouched in the blob store). */
+/**
+ * The decoded Subject header, for listing only (the raw bytes stay untouched in the blob store).
+ * Control characters go: Postgres refuses a NUL in text, and one odd message must still be kept.
+ */
 function subjectOf(raw: Uint8Array): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  return decodeSubject(raw).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}
+
+function decodeSubject(raw: Uint8Array): string {
   const head = Buffer.from(raw.subarray(0, Math.min(raw.byteLength, 64 * 1024))).toString('latin1');
   const end = head.search(/\r?\n\r?\n/);
   const headers = (end === -1 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
@@ -114,15 +122,25 @@ export async function listDevMail(
   return rows.map(toSummary);
 }
 
+async function findDevMailRow(db: Queryable, id: string): Promise<DevMailRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('HTTP_NOT_FOUND', `not a dev mail id: ${id}`);
+  const { rows } = await db.query<DevMailRow>('SELECT * FROM dev_mail WHERE id = $1', [id]);
+  const row = rows[0];
+  if (!row) throw new AppError('HTTP_NOT_FOUND', `no dev mail ${id}`);
+  return row;
+}
+
+/** One message's row, without its bytes (which may be unreadable). */
+export async function getDevMailSummary(db: Queryable, id: string): Promise<DevMailSummary> {
+  return toSummary(await findDevMailRow(db, id));
+}
+
 /** One message with its raw bytes. */
 export async function getDevMail(
   db: Queryable,
   blobs: BlobStore,
   id: string,
 ): Promise<DevMailSummary & { raw: Uint8Array }> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('HTTP_NOT_FOUND', `not a dev mail id: ${id}`);
-  const { rows } = await db.query<DevMailRow>('SELECT * FROM dev_mail WHERE id = $1', [id]);
-  const row = rows[0];
-  if (!row) throw new AppError('HTTP_NOT_FOUND', `no dev mail ${id}`);
+  const row = await findDevMailRow(db, id);
   return { ...toSummary(row), raw: await blobs.get(row.raw_sha256) };
 }

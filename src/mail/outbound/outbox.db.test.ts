@@ -5,13 +5,16 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freshDb } from '../../../test/support/db.js';
 import { silentLogger } from '../../../test/support/logger.js';
+import { testOutboxDeps } from '../../../test/support/outbox.js';
 import { type BlobStore, openFsBlobStore } from '../../blobs/index.js';
 import type { Db } from '../../db/index.js';
 import { createWorker, listJobs } from '../../jobs/index.js';
 import { manualClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
+import { createLogger } from '../../shared/logger.js';
 import { mailDeliverJob } from './deliver-job.js';
-import { deliverOutgoingMail, enqueueOutgoingMail, listOutgoingMail } from './outbox.js';
+import { enqueueOutgoingMail } from './enqueue-outgoing-mail.js';
+import { deliverNow, deliverOutgoingMail, listOutgoingMail } from './outbox.js';
 import type { MailTransport, OutgoingMail } from './types.js';
 
 function recordingTransport(): MailTransport & { sent: OutgoingMail[]; failNext: number } {
@@ -63,8 +66,11 @@ describe('mail outbox', () => {
       ),
     );
     const transport = recordingTransport();
-    assert.equal(await deliverOutgoingMail({ db, blobs, clock, transport }, id), 'sent');
-    assert.equal(await deliverOutgoingMail({ db, blobs, clock, transport }, id), 'already-sent');
+    assert.equal(await deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport }), id), 'sent');
+    assert.equal(
+      await deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport }), id),
+      'already-sent',
+    );
     assert.equal(transport.sent.length, 1);
     assert.deepEqual(Buffer.from(transport.sent[0]?.raw ?? []), Buffer.from(raw));
     assert.equal(transport.sent[0]?.dsn?.ret, 'HDRS');
@@ -82,8 +88,8 @@ describe('mail outbox', () => {
     );
     const transport = recordingTransport();
     transport.failNext = 1;
-    await assert.rejects(deliverOutgoingMail({ db, blobs, clock, transport }, id));
-    assert.equal(await deliverOutgoingMail({ db, blobs, clock, transport }, id), 'sent');
+    await assert.rejects(deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport }), id));
+    assert.equal(await deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport }), id), 'sent');
     assert.equal(transport.sent.length, 1);
   });
 
@@ -104,7 +110,7 @@ describe('mail outbox', () => {
       send: () => gate,
       async close() {},
     };
-    const first = deliverOutgoingMail({ db, blobs, clock, transport: slow }, id);
+    const first = deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport: slow }), id);
     const transport = recordingTransport();
     // Poll until the first claim is visible, then race it.
     for (;;) {
@@ -112,9 +118,12 @@ describe('mail outbox', () => {
       if (row?.status === 'sending') break;
       await new Promise((r) => setImmediate(r));
     }
-    await assert.rejects(deliverOutgoingMail({ db, blobs, clock, transport }, id), /being sent/);
+    await assert.rejects(
+      deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport }), id),
+      /being sent/,
+    );
     clock.advance(3600_000);
-    assert.equal(await deliverOutgoingMail({ db, blobs, clock, transport }, id), 'sent');
+    assert.equal(await deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport }), id), 'sent');
     release();
     await first;
     assert.equal(transport.sent.length, 1);
@@ -156,13 +165,13 @@ describe('mail outbox', () => {
     );
     const transport = recordingTransport();
     // The immediate attempt after commit already sent the second one.
-    await deliverOutgoingMail({ db, blobs, clock, transport }, second);
+    await deliverOutgoingMail(testOutboxDeps({ db, blobs, clock, transport }), second);
     const worker = createWorker({
       db,
       clock,
       ids,
       logger: silentLogger,
-      jobs: [mailDeliverJob({ db, blobs, clock, transport }) as never],
+      jobs: [mailDeliverJob(testOutboxDeps({ db, blobs, clock, transport })) as never],
       concurrency: 20,
       leaseSeconds: 60,
       pollMs: 50,
@@ -179,5 +188,57 @@ describe('mail outbox', () => {
     );
     assert.equal(mine.length, 2);
     assert.ok(mine.every((j) => j.status === 'done'));
+  });
+
+  it('logs a sent mail once, as info, when its job meets the immediate attempt still sending it', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: MailTransport = { name: 'relay', send: () => gate, async close() {} };
+    const deps = { ...testOutboxDeps({ db, blobs, clock, transport: slow }), logger };
+    const id = await db.transaction((tx) =>
+      enqueueOutgoingMail(
+        tx,
+        { blobs, clock, ids: randomIds },
+        { from: 'a@x.test', to: ['once@y.test'], raw: new Uint8Array([70, 13, 10]), purpose: 'once' },
+      ),
+    );
+    const immediate = deliverNow(deps, id);
+    for (;;) {
+      const [row] = (await listOutgoingMail(db, {})).filter((e) => e.id === id);
+      if (row?.status === 'sending') break;
+      await new Promise((r) => setImmediate(r));
+    }
+    const worker = createWorker({
+      db,
+      clock,
+      ids: randomIds,
+      logger,
+      jobs: [mailDeliverJob(deps) as never],
+      concurrency: 4,
+      leaseSeconds: 60,
+      pollMs: 50,
+      stopGraceSeconds: 1,
+    });
+    await worker.runOnce();
+    release();
+    await immediate;
+    clock.advance(5_000);
+    await worker.runOnce();
+    const job = (await listJobs(db, {})).find((j) => JSON.stringify(j.payload).includes(id));
+    assert.equal(job?.status, 'done');
+    assert.equal(job?.attempts, 1, 'waiting for the other attempt is not an attempt');
+    const records = lines.map((l) => JSON.parse(l) as { level: number; msg: string; outboxId?: string });
+    assert.deepEqual(
+      records.filter((r) => r.level >= 40),
+      [],
+    );
+    assert.equal(records.filter((r) => r.level === 30 && r.outboxId === id).length, 1);
   });
 });

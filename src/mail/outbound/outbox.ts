@@ -1,110 +1,82 @@
 import type { BlobStore } from '../../blobs/index.js';
 import type { Db, Queryable } from '../../db/index.js';
-import { enqueueJob } from '../../jobs/index.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, isAppError } from '../../shared/errors.js';
 import type { Ids } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import type { RefusalNotice } from './enqueue-outgoing-mail.js';
+import { recordRefusal } from './record-refusal.js';
 import type { DsnParams, MailTransport } from './types.js';
 
-/** What a producer hands to the outbox: the exact bytes, the SMTP envelope and why it is sent. */
-export interface OutboxMail {
-  from: string;
-  to: string[];
-  raw: Uint8Array;
-  dsn?: DsnParams;
-  /** Short label for operators and metrics: 'signer.copy', 'sender.reply', 'passthrough.retry'… */
-  purpose: string;
-  envelopeId?: string;
-}
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'refused';
 
-interface OutboxRow {
+/** An outbox row as a delivery attempt claimed it. */
+export interface ClaimedOutboxRow {
   id: string;
+  purpose: string;
+  envelope_id: string | null;
   envelope_from: string;
   recipients: string[];
   raw_sha256: string;
   dsn: DsnParams | null;
-  status: 'queued' | 'sending' | 'sent';
+  refusal_notice: RefusalNotice | null;
 }
 
-/**
- * Takes responsibility for one outgoing message inside the caller's transaction: the bytes go to
- * the blob store (content-addressed, so a rolled-back transaction only leaves an unreferenced
- * blob), the row and its delivery job commit or vanish together with the caller's state change.
- * Returns the outbox id. A 'mail.deliver' job delivers it; the caller may also call
- * `deliverOutgoingMail(id)` once its transaction committed, for speed (the claim keeps it single).
- */
-export async function enqueueOutgoingMail(
-  tx: Queryable,
-  deps: { blobs: BlobStore; clock: Clock; ids: Ids },
-  mail: OutboxMail,
-): Promise<string> {
-  if (mail.to.length === 0) throw new AppError('MAIL_RELAY_REJECTED', 'outgoing mail without recipients');
-  const blob = await deps.blobs.put(mail.raw);
-  const id = deps.ids.uuid();
-  await tx.query(
-    `INSERT INTO mail_outbox (id, purpose, envelope_id, envelope_from, recipients, raw_sha256, size_bytes,
-       dsn, status, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9)`,
-    [
-      id,
-      mail.purpose,
-      mail.envelopeId ?? null,
-      mail.from,
-      JSON.stringify(mail.to),
-      blob.sha256,
-      blob.sizeBytes,
-      mail.dsn ? JSON.stringify(mail.dsn) : null,
-      deps.clock.now(),
-    ],
-  );
-  // One job per row (dedupe key), retried with the worker's backoff for days, as an MTA would.
-  await enqueueJob(tx, deps, {
-    kind: MAIL_DELIVER_JOB,
-    payload: { outboxId: id },
-    dedupeKey: `${MAIL_DELIVER_JOB}:${id}`,
-    maxAttempts: MAIL_DELIVER_MAX_ATTEMPTS,
-  });
-  return id;
+/** What delivering an outbox row needs; built once (app context) and shared by every caller. */
+export interface OutboxDeliveryDeps {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: Ids;
+  transport: MailTransport;
+  logger: Logger;
+  /** The From of the notices Paraphe writes itself, and the size the next hop accepts. */
+  notices: { from: string; maxBytes: number };
+  /** How long a send may take before another worker may take the row over. */
+  claimSeconds?: number;
+  /** Called once for each delivery the next hop refused for good (metrics). */
+  onRefused?: (event: { purpose: string; isNoticeQueued: boolean }) => void;
 }
 
-export const MAIL_DELIVER_JOB = 'mail.deliver';
-/** With the worker's backoff (capped at one hour) this keeps trying for about four days. */
-export const MAIL_DELIVER_MAX_ATTEMPTS = 100;
-
-export type DeliveryOutcome = 'sent' | 'already-sent';
+export type DeliveryOutcome = 'sent' | 'already-sent' | 'refused' | 'already-refused';
 
 /**
  * Sends one outbox row through the transport, at most once at a time: the row is claimed with a
  * conditional UPDATE (queued, or a claim that expired because its holder died), so the delivery job
  * and the immediate attempt after commit never send together. A crash between the send and the
  * final UPDATE leaves a claim that expires and the message goes again: at-least-once, as SMTP is.
- * Throws MAIL_OUTBOX_BUSY when someone else holds the claim (the job retries later).
+ * A permanent refusal (MAIL_RELAY_REJECTED, a 5xx) ends the delivery as 'refused' (see
+ * recordRefusal); any other failure puts the row back in the queue and throws, for a retry.
+ * Throws MAIL_OUTBOX_BUSY when someone else holds the claim.
  */
 export async function deliverOutgoingMail(
-  deps: { db: Db; blobs: BlobStore; clock: Clock; transport: MailTransport; claimSeconds?: number },
+  deps: OutboxDeliveryDeps,
   outboxId: string,
 ): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
   const claimUntil = new Date(now.getTime() + (deps.claimSeconds ?? 300) * 1000);
   // Only one claimant wins the row; the loser sees no row back.
-  const { rows } = await deps.db.query<OutboxRow>(
+  const { rows } = await deps.db.query<ClaimedOutboxRow>(
     `UPDATE mail_outbox SET status = 'sending', claim_expires_at = $2, attempts = attempts + 1
      WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND claim_expires_at < $3))
-     RETURNING id, envelope_from, recipients, raw_sha256, dsn, status`,
+     RETURNING id, purpose, envelope_id, envelope_from, recipients, raw_sha256, dsn, refusal_notice`,
     [outboxId, claimUntil, now],
   );
   const row = rows[0];
   if (!row) {
-    const current = await deps.db.query<{ status: string }>('SELECT status FROM mail_outbox WHERE id = $1', [
-      outboxId,
-    ]);
+    const current = await deps.db.query<{ status: OutboxStatus }>(
+      'SELECT status FROM mail_outbox WHERE id = $1',
+      [outboxId],
+    );
     const status = current.rows[0]?.status;
     if (status === undefined) throw new AppError('MAIL_OUTBOX_NOT_FOUND', `no outbox row ${outboxId}`);
     if (status === 'sent') return 'already-sent';
+    if (status === 'refused') return 'already-refused';
     throw new AppError('MAIL_OUTBOX_BUSY', `outbox row ${outboxId} is being sent by another worker`);
   }
+  let raw: Uint8Array | undefined;
   try {
-    const raw = await deps.blobs.get(row.raw_sha256);
+    raw = await deps.blobs.get(row.raw_sha256);
     await deps.transport.send({
       from: row.envelope_from,
       to: row.recipients,
@@ -112,6 +84,10 @@ export async function deliverOutgoingMail(
       ...(row.dsn ? { dsn: row.dsn } : {}),
     });
   } catch (error) {
+    if (raw && isAppError(error, 'MAIL_RELAY_REJECTED')) {
+      await recordRefusal(deps, { row, raw, error });
+      return 'refused';
+    }
     await deps.db.query(
       `UPDATE mail_outbox SET status = 'queued', claim_expires_at = NULL, last_error = $2
        WHERE id = $1 AND status = 'sending'`,
@@ -124,7 +100,33 @@ export async function deliverOutgoingMail(
      WHERE id = $1`,
     [outboxId, deps.clock.now()],
   );
+  deps.logger.info(
+    { outboxId, purpose: row.purpose, transport: deps.transport.name },
+    'outgoing mail delivered',
+  );
   return 'sent';
+}
+
+/**
+ * A delivery attempt right after the producer's transaction committed, for speed; the
+ * 'mail.deliver' job remains the guarantee, so nothing here throws. A row another attempt holds
+ * is that attempt's business (debug); a failure is logged once, without a stack when it is one
+ * the catalogue expects (a relay answering 4xx), and the job retries it.
+ */
+export async function deliverNow(deps: OutboxDeliveryDeps, outboxId: string): Promise<void> {
+  try {
+    await deliverOutgoingMail(deps, outboxId);
+  } catch (error) {
+    if (isAppError(error, 'MAIL_OUTBOX_BUSY'))
+      deps.logger.debug({ outboxId }, 'outgoing mail already being sent');
+    else if (isAppError(error) && error.kind !== 'internal')
+      deps.logger.warn(
+        { outboxId, code: error.code, reason: error.message },
+        'immediate delivery failed; the mail.deliver job retries',
+      );
+    else
+      deps.logger.warn({ outboxId, err: error }, 'immediate delivery failed; the mail.deliver job retries');
+  }
 }
 
 export interface OutboxEntry {
@@ -133,7 +135,7 @@ export interface OutboxEntry {
   envelopeId: string | null;
   from: string;
   to: string[];
-  status: 'queued' | 'sending' | 'sent';
+  status: OutboxStatus;
   attempts: number;
   lastError: string | null;
   sizeBytes: number;
@@ -152,7 +154,7 @@ export async function listOutgoingMail(
     envelope_id: string | null;
     envelope_from: string;
     recipients: string[];
-    status: 'queued' | 'sending' | 'sent';
+    status: OutboxStatus;
     attempts: number;
     last_error: string | null;
     size_bytes: number;

@@ -82,19 +82,29 @@ export function relayMailTransport(url: string): MailTransport {
         });
       } catch (error) {
         const code = error instanceof SmtpClientError ? error.code : 0;
+        const message = error instanceof Error ? error.message : String(error);
+        // `recipients` and `reply` are what the sender's notice names when the refusal is final.
         throw new AppError(
           code >= 500 ? 'MAIL_RELAY_REJECTED' : 'MAIL_RELAY_UNAVAILABLE',
-          `relay ${target.host}:${target.port}: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error, details: { code } },
+          `relay ${target.host}:${target.port}: ${message}`,
+          { cause: error, details: { code, recipients: mail.to.join(', '), reply: message } },
         );
       }
       const refused = results.filter((r) => !r.isAccepted);
       if (refused.length > 0) {
         const isPermanent = refused.every((r) => r.code >= 500);
+        const replies = refused.map((r) => `${r.code} ${r.message.replace(/\n/g, ' ')}`);
         throw new AppError(
           isPermanent ? 'MAIL_RELAY_REJECTED' : 'MAIL_RELAY_UNAVAILABLE',
-          `relay refused ${refused.map((r) => `${r.address} (${r.code} ${r.message})`).join(', ')}`,
-          { details: { refused: refused.length, accepted: results.length - refused.length } },
+          `relay refused ${refused.map((r, i) => `${r.address} (${replies[i]})`).join(', ')}`,
+          {
+            details: {
+              code: refused[0]?.code ?? 0,
+              recipients: refused.map((r) => r.address).join(', '),
+              reply: [...new Set(replies)].join(' / '),
+              accepted: results.length - refused.length,
+            },
+          },
         );
       }
     },

@@ -256,7 +256,8 @@ export async function openSmtpSession(options: SmtpConnectOptions): Promise<Smtp
     if (tx.is8BitMime && capabilities.has('8BITMIME')) mail += ' BODY=8BITMIME';
     if (tx.isSmtpUtf8 && capabilities.has('SMTPUTF8')) mail += ' SMTPUTF8';
     if (hasDsn && tx.dsn?.ret) mail += ` RET=${tx.dsn.ret}`;
-    if (hasDsn && tx.dsn?.envid) mail += ` ENVID=${xtext(tx.dsn.envid)}`;
+    // DSN values are kept in their wire form (xtext, or RFC 6533 utf-8-addr): sent as they came.
+    if (hasDsn && tx.dsn?.envid) mail += ` ENVID=${tx.dsn.envid}`;
     await expect(mail, (c) => c === 250);
 
     const results: SmtpRecipientResult[] = [];
@@ -266,7 +267,7 @@ export async function openSmtpSession(options: SmtpConnectOptions): Promise<Smtp
       const notify = tx.dsn?.notify?.[key];
       const orcpt = tx.dsn?.orcpt?.[key];
       if (hasDsn && notify) rcpt += ` NOTIFY=${notify}`;
-      if (hasDsn && orcpt) rcpt += ` ORCPT=${xtext(orcpt)}`;
+      if (hasDsn && orcpt) rcpt += ` ORCPT=${orcpt}`;
       await write(socket, `${rcpt}\r\n`);
       const reply = await replies.next();
       results.push({ address, ...reply, isAccepted: reply.code === 250 || reply.code === 251 });

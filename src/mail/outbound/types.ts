@@ -1,4 +1,8 @@
-/** Delivery Status Notification parameters (RFC 3461) carried from the incoming transaction. */
+/**
+ * Delivery Status Notification parameters (RFC 3461) carried from the incoming transaction, in
+ * their wire form: ENVID and ORCPT stay xtext (or RFC 6533 utf-8-addr) encoded, exactly as the
+ * client wrote them, because decoding and re-encoding them is not lossless.
+ */
 export interface DsnParams {
   ret?: 'FULL' | 'HDRS';
   envid?: string;

@@ -100,8 +100,15 @@ export class DocumentView {
     }
   }
 
+  /**
+   * Points → CSS pixels for a page. The frame's clientWidth includes its padding, which the page
+   * cannot use: without subtracting it, every page overflowed its frame and lost its right edge.
+   */
   private scale(page: { width: number }): number {
-    const available = Math.max(200, this.pagesEl.clientWidth - 2);
+    const style = getComputedStyle(this.pagesEl);
+    const padding =
+      (Number.parseFloat(style.paddingLeft) || 0) + (Number.parseFloat(style.paddingRight) || 0);
+    const available = Math.max(200, this.pagesEl.clientWidth - padding);
     return (Math.min(available, 900) / page.width) * this.zoom;
   }
 

@@ -1,6 +1,6 @@
 import { fill } from '../../shared/i18n/fill.js';
 import { DocumentView } from './documents.js';
-import { SignaturePad, typedSignaturePng } from './pad.js';
+import { inkOnly, SignaturePad, typedSignatureCanvas, typedSignaturePng } from './pad.js';
 
 const IMAGE = { width: 600, height: 200 };
 const FONT = 'Homemade Apple';
@@ -37,6 +37,7 @@ async function start(root: HTMLElement): Promise<void> {
     const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     return { ok: res.ok, data };
   }
+  const codeOf = (data: Record<string, unknown>) => (data.error as { code?: string } | undefined)?.code;
   const errorOf = (data: Record<string, unknown>) =>
     ((data.error as { message?: string } | undefined)?.message ?? text('signing.submit.network')) as string;
 
@@ -59,7 +60,7 @@ async function start(root: HTMLElement): Promise<void> {
     else
       image =
         typedInput.value.trim().length >= 2
-          ? typedSignaturePng(typedInput.value.trim(), IMAGE.width, IMAGE.height, FONT)
+          ? inkOnly(typedSignatureCanvas(typedInput.value.trim(), { ...IMAGE, font: FONT }))
           : null;
     if (image) show('draw-error', null);
     for (const d of docs) d.refreshImages();
@@ -146,23 +147,46 @@ async function start(root: HTMLElement): Promise<void> {
   let isConfirmed = false;
   let resendTimer = 0;
   const resend = byId<HTMLButtonElement>('code-resend');
+  const check = byId<HTMLButtonElement>('code-check');
+  const codeInput = byId<HTMLInputElement>('code');
+  // "Send another code" waits out the server's delay between sends, and says how long is left, so
+  // a signer told to ask for a new code (after a lockout) can see when they will be able to.
+  const waitBeforeResend = (seconds: number) => {
+    let left = Math.max(0, Math.ceil(seconds));
+    window.clearInterval(resendTimer);
+    const tick = () => {
+      resend.disabled = left > 0;
+      show('code-resend-in', left > 0 ? text('signing.code.resendIn', { seconds: left }) : null);
+      if (left <= 0) window.clearInterval(resendTimer);
+      left -= 1;
+    };
+    tick();
+    if (left >= 0) resendTimer = window.setInterval(tick, 1000);
+  };
+  // A locked code cannot be confirmed any more: only a new code can be.
+  const setCodeUsable = (isUsable: boolean) => {
+    check.disabled = !isUsable;
+    codeInput.disabled = !isUsable;
+  };
+  const reopenPhone = () => {
+    isConfirmed = false;
+    byId('code-ok').hidden = true;
+    byId('phone-form').hidden = false;
+  };
   const sendCode = async () => {
     show('phone-error', null);
     const { ok, data } = await post('/code', { phone: byId<HTMLInputElement>('phone').value });
-    if (!ok) return show('phone-error', errorOf(data));
+    if (!ok) {
+      const retryAfter = Number(data.retryAfterSeconds ?? 0);
+      if (retryAfter > 0 && !byId('code-form').hidden) waitBeforeResend(retryAfter);
+      return show('phone-error', errorOf(data));
+    }
     byId('code-form').hidden = false;
     byId('code-sent').textContent = String(data.message ?? '');
-    byId<HTMLInputElement>('code').focus();
-    let left = Number(data.resendAfterSeconds ?? 30);
-    resend.disabled = true;
-    window.clearInterval(resendTimer);
-    resendTimer = window.setInterval(() => {
-      left -= 1;
-      if (left <= 0) {
-        resend.disabled = false;
-        window.clearInterval(resendTimer);
-      }
-    }, 1000);
+    setCodeUsable(true);
+    codeInput.value = '';
+    codeInput.focus();
+    waitBeforeResend(Number(data.resendAfterSeconds ?? 30));
   };
   byId('phone-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -171,9 +195,13 @@ async function start(root: HTMLElement): Promise<void> {
   resend.addEventListener('click', () => void sendCode());
   byId('code-form').addEventListener('submit', async (e) => {
     e.preventDefault();
+    if (check.disabled) return;
     show('phone-error', null);
-    const { ok, data } = await post('/code/check', { code: byId<HTMLInputElement>('code').value });
-    if (!ok) return show('phone-error', errorOf(data));
+    const { ok, data } = await post('/code/check', { code: codeInput.value });
+    if (!ok) {
+      if (codeOf(data) === 'OTP_TOO_MANY_ATTEMPTS') setCodeUsable(false);
+      return show('phone-error', errorOf(data));
+    }
     isConfirmed = true;
     byId('code-form').hidden = true;
     byId('phone-form').hidden = true;
@@ -208,6 +236,8 @@ async function start(root: HTMLElement): Promise<void> {
         window.location.assign(String(data.redirect));
         return;
       }
+      // The server no longer counts the phone as confirmed (none, or too long ago): step 3 again.
+      if (['SIGNING_CODE_REQUIRED', 'SIGNING_CODE_STALE'].includes(codeOf(data) ?? '')) reopenPhone();
       show('sign-error', errorOf(data));
     } catch {
       show('sign-error', text('signing.submit.network'));

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { getDevMail, listDevMail } from '../../mail/outbound/index.js';
+import {
+  type DevMailSummary,
+  getDevMail,
+  getDevMailSummary,
+  listDevMail,
+} from '../../mail/outbound/index.js';
 import { t } from '../../shared/i18n/index.js';
 import type { WebDeps } from '../deps.js';
 import { html } from '../views/html.js';
@@ -23,30 +28,67 @@ function attachmentsOf(parsed: ParsedMail) {
   }));
 }
 
+/** What the listing shows of one message: whatever could be read, and why the rest could not. */
+export interface DevMailView {
+  id: string;
+  envelopeFrom: string;
+  recipients: string[];
+  subject: string;
+  /** The From header as written, else the envelope sender. */
+  from: string;
+  createdAt: string;
+  sizeBytes: number;
+  text: string;
+  html: string;
+  attachments: ReturnType<typeof attachmentsOf>;
+  rawUrl: string;
+  /** Set when the bytes are gone or do not parse: the row's own fields are all there is. */
+  unreadable?: string;
+}
+
+/**
+ * One message for /dev/mail.json, never throwing: the dev mailbox is where odd messages are
+ * looked at, so one that is missing from the blob store or that the MIME parser refuses (nesting
+ * or header limits) is listed from its row with the reason, instead of failing the whole list.
+ */
+export async function viewDevMail(
+  deps: Pick<WebDeps, 'db' | 'blobs'>,
+  m: DevMailSummary,
+): Promise<DevMailView> {
+  const base: DevMailView = {
+    id: m.id,
+    envelopeFrom: m.envelopeFrom,
+    recipients: m.recipients,
+    subject: m.subject,
+    from: m.envelopeFrom,
+    createdAt: m.createdAt.toISOString(),
+    sizeBytes: m.sizeBytes,
+    text: '',
+    html: '',
+    attachments: [],
+    rawUrl: `/dev/mail/${m.id}/raw`,
+  };
+  try {
+    const { raw } = await getDevMail(deps.db, deps.blobs, m.id);
+    const parsed = await parse(raw);
+    return {
+      ...base,
+      subject: parsed.subject ?? m.subject,
+      from: parsed.from?.text ?? m.envelopeFrom,
+      text: parsed.text ?? '',
+      html: typeof parsed.html === 'string' ? parsed.html : '',
+      attachments: attachmentsOf(parsed),
+    };
+  } catch (error) {
+    return { ...base, unreadable: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** The dev mailbox: every message Paraphe sent while no relay is configured. */
 export function registerDevMailRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/dev/mail.json', async () => {
     const messages = await listDevMail(deps.db);
-    return {
-      messages: await Promise.all(
-        messages.map(async (m) => {
-          const { raw } = await getDevMail(deps.db, deps.blobs, m.id);
-          const parsed = await parse(raw);
-          return {
-            id: m.id,
-            envelopeFrom: m.envelopeFrom,
-            recipients: m.recipients,
-            subject: parsed.subject ?? m.subject,
-            createdAt: m.createdAt.toISOString(),
-            sizeBytes: m.sizeBytes,
-            text: parsed.text ?? '',
-            html: typeof parsed.html === 'string' ? parsed.html : '',
-            attachments: attachmentsOf(parsed),
-            rawUrl: `/dev/mail/${m.id}/raw`,
-          };
-        }),
-      ),
-    };
+    return { messages: await Promise.all(messages.map((m) => viewDevMail(deps, m))) };
   });
 
   app.get('/dev/mail', async (request, reply) => {
@@ -70,33 +112,30 @@ ${
 
   app.get<Params>('/dev/mail/:id', async (request, reply) => {
     const { locale } = request;
-    const mail = await getDevMail(deps.db, deps.blobs, request.params.id);
-    const parsed = await parse(mail.raw);
-    const attachments = attachmentsOf(parsed);
+    const mail = await viewDevMail(deps, await getDevMailSummary(deps.db, request.params.id));
     const body = html`<p><a href="/dev/mail">← ${t(locale, 'dev.mail.back')}</a></p>
-<h1>${parsed.subject ?? mail.subject}</h1>
+<h1>${mail.subject}</h1>
 <table>
-<tr><th scope="row">${t(locale, 'dev.mail.from')}</th><td>${parsed.from?.text ?? mail.envelopeFrom}</td></tr>
+<tr><th scope="row">${t(locale, 'dev.mail.from')}</th><td>${mail.from}</td></tr>
 <tr><th scope="row">${t(locale, 'dev.mail.to')}</th><td>${mail.recipients.join(', ')}</td></tr>
-<tr><th scope="row">${t(locale, 'dev.mail.date')}</th><td>${mail.createdAt.toISOString()}</td></tr>
+<tr><th scope="row">${t(locale, 'dev.mail.date')}</th><td>${mail.createdAt}</td></tr>
 </table>
-<p><a class="button secondary" href="/dev/mail/${mail.id}/raw" download>${t(locale, 'dev.mail.raw')}</a></p>
+${mail.unreadable ? html`<p class="muted">${t(locale, 'dev.mail.unreadable', { reason: mail.unreadable })}</p>` : ''}
+<p><a class="button secondary" href="${mail.rawUrl}" download>${t(locale, 'dev.mail.raw')}</a></p>
 ${
-  attachments.length > 0
-    ? html`<h2>${t(locale, 'dev.mail.attachments')}</h2><ul>${attachments.map(
+  mail.attachments.length > 0
+    ? html`<h2>${t(locale, 'dev.mail.attachments')}</h2><ul>${mail.attachments.map(
         (a) =>
           html`<li><a href="/dev/mail/${mail.id}/attachments/${a.index}">${a.filename}</a> <span class="meta">${a.contentType}, ${t(locale, 'dev.mail.size', { bytes: a.sizeBytes })}</span></li>`,
       )}</ul>`
     : ''
 }
-${typeof parsed.html === 'string' ? html`<h2>${t(locale, 'dev.mail.html')}</h2><iframe class="mail-html" title="${t(locale, 'dev.mail.html')}" src="/dev/mail/${mail.id}/html"></iframe>` : ''}
+${mail.html ? html`<h2>${t(locale, 'dev.mail.html')}</h2><iframe class="mail-html" title="${t(locale, 'dev.mail.html')}" src="/dev/mail/${mail.id}/html"></iframe>` : ''}
 <h2>${t(locale, 'dev.mail.text')}</h2>
-<pre>${parsed.text ?? ''}</pre>`;
+<pre>${mail.text}</pre>`;
     return reply
       .type('text/html; charset=utf-8')
-      .send(
-        layout({ locale, title: parsed.subject ?? mail.subject, body, currentUrl: request.url, isDev: true }),
-      );
+      .send(layout({ locale, title: mail.subject, body, currentUrl: request.url, isDev: true }));
   });
 
   app.get<Params>('/dev/mail/:id/html', async (request, reply) => {

@@ -19,13 +19,35 @@ import { layout } from '../views/layout.js';
 import { checkCsrf, checkRateLimits, issueCsrf } from './guards.js';
 import { signPage, statePage } from './views.js';
 
-const TokenParams = z.object({
-  token: z
-    .string()
-    .min(16)
-    .max(128)
-    .regex(/^[\w-]+$/),
-});
+/** A link token as `ids.token()` makes it (base64url); anything else cannot be a link of ours. */
+const TOKEN_SHAPE = /^[\w-]{16,128}$/;
+/**
+ * What mail clients and people glue to the end of a link they copy: punctuation, brackets, quotes,
+ * guillemets, spaces. None of it can be part of a token.
+ */
+const TRAILING_JUNK = /[^\w-]+$/u;
+
+/**
+ * The token of a link route. A token that is not one of ours (cut short, mangled) is an unknown
+ * link — the page that says to copy the whole link — not the caller's malformed request.
+ */
+function tokenOf(request: FastifyRequest): string {
+  const { token } = request.params as { token: string };
+  if (!TOKEN_SHAPE.test(token)) throw new AppError('SIGNING_LINK_UNKNOWN', 'malformed link token');
+  return token;
+}
+
+/**
+ * For the links people open from a mail (GET /s/:token, /d/:token): the clean link when only
+ * trailing punctuation spoils it ("…/s/abc)." → "…/s/abc"), keeping the query; null otherwise.
+ */
+function cleanLink(request: FastifyRequest, prefix: '/s/' | '/d/'): string | null {
+  const { token } = request.params as { token: string };
+  const clean = token.replace(TRAILING_JUNK, '');
+  if (clean === token || !TOKEN_SHAPE.test(clean)) return null;
+  const query = request.url.indexOf('?');
+  return `${prefix}${clean}${query === -1 ? '' : request.url.slice(query)}`;
+}
 const CodeBody = z.object({ phone: z.string().min(1).max(40) });
 const CheckBody = z.object({ code: z.string().min(1).max(16) });
 const SignBody = z.object({
@@ -71,16 +93,20 @@ function page(
   );
 }
 
-/** The refusal a JSON caller gets for an SMS "no": its code and the sentence to show. */
+/**
+ * The refusal a JSON caller gets for an SMS "no": its code and the sentence to show, and when a
+ * wait ends it, how long (the page counts it down on "send another code").
+ */
 function refused(
   reply: FastifyReply,
   locale: Locale,
-  r: { code: string; params: Record<string, string | number> },
+  r: { code: string; params: Record<string, string | number>; retryAfterSeconds?: number },
   status = 400,
 ) {
-  return reply
-    .code(status)
-    .send({ error: { code: r.code, message: t(locale, `error.${r.code}`, r.params) } });
+  return reply.code(status).send({
+    error: { code: r.code, message: t(locale, `error.${r.code}`, r.params) },
+    ...(r.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: r.retryAfterSeconds }),
+  });
 }
 
 /**
@@ -104,7 +130,9 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     const ua = (r: FastifyRequest) => (r.headers['user-agent'] ?? '').slice(0, 500) || null;
 
     scope.get('/s/:token', async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const clean = cleanLink(request, '/s/');
+      if (clean) return reply.redirect(clean, 302);
+      const token = tokenOf(request);
       await checkRateLimits(deps, request, reply, null);
       const view = await loadSigningPage(deps.db, { token, now: deps.clock.now() });
       const locale = request.locale;
@@ -115,7 +143,7 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     });
 
     scope.get('/s/:token/documents/:position', async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const token = tokenOf(request);
       const position = Number((request.params as { position: string }).position);
       await checkRateLimits(deps, request, reply, null);
       const view = await loadSigningPage(deps.db, { token, now: deps.clock.now() });
@@ -130,7 +158,7 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     });
 
     scope.post('/s/:token/code', async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const token = tokenOf(request);
       await checkRateLimits(deps, request, reply, token);
       checkCsrf(request, undefined);
       const body = parse(CodeBody, request.body);
@@ -163,7 +191,7 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     });
 
     scope.post('/s/:token/code/check', async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const token = tokenOf(request);
       await checkRateLimits(deps, request, reply, token);
       checkCsrf(request, undefined);
       const body = parse(CheckBody, request.body);
@@ -179,7 +207,7 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     });
 
     scope.post('/s/:token/sign', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const token = tokenOf(request);
       await checkRateLimits(deps, request, reply, token);
       checkCsrf(request, undefined);
       const body = parse(SignBody, request.body);
@@ -198,7 +226,7 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     });
 
     scope.post('/s/:token/decline', async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const token = tokenOf(request);
       await checkRateLimits(deps, request, reply, token);
       const body = parse(DeclineBody, request.body ?? {});
       checkCsrf(request, body._csrf);
@@ -212,7 +240,9 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     });
 
     scope.get('/d/:token', async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const clean = cleanLink(request, '/d/');
+      if (clean) return reply.redirect(clean, 302);
+      const token = tokenOf(request);
       await checkRateLimits(deps, request, reply, null);
       const download = await findSealedDownload(deps.db, token);
       const locale = request.locale;
@@ -225,7 +255,7 @@ export function registerSignerRoutes(app: FastifyInstance, deps: SigningDeps, o:
     });
 
     scope.get('/d/:token/:position', async (request, reply) => {
-      const { token } = parse(TokenParams, request.params);
+      const token = tokenOf(request);
       await checkRateLimits(deps, request, reply, null);
       const download = await findSealedDownload(deps.db, token);
       const file = download.files.find(

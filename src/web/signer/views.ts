@@ -1,3 +1,4 @@
+import type { EnvelopeStatus } from '../../envelopes/index.js';
 import { type Locale, t } from '../../shared/i18n/index.js';
 import type { SigningView } from '../../signing/index.js';
 import { html, raw, type SafeHtml } from '../views/html.js';
@@ -19,6 +20,7 @@ const CLIENT_KEYS = [
   'signing.submit.sending',
   'signing.submit.button',
   'signing.submit.network',
+  'signing.code.resendIn',
 ];
 
 /** A JSON data block (never executed, so the CSP allows it); `<` escaped so it cannot close the tag. */
@@ -41,12 +43,20 @@ function intro(locale: Locale, view: SigningView): SafeHtml {
   return html`<p class="sign-from">${t(locale, 'signing.page.asks', { sender: view.envelope.senderAddress, subject: view.envelope.subject })}</p>`;
 }
 
-/** What a signer who has signed waits for: the others, the sealed documents, or nothing more. */
-function signedNext(view: SigningView): string {
-  if (view.envelope.status === 'completed') return 'signing.state.signed.completed';
-  if (view.envelope.status === 'sealing') return 'signing.state.signed.sealing';
-  return 'signing.state.signed.next';
-}
+/**
+ * What a signer who has signed reads next, one sentence per envelope status: the others to come,
+ * the sealed documents, or why nothing will be signed. A Record, so a new status cannot reach this
+ * page without its own true sentence.
+ */
+const SIGNED_NEXT: Record<EnvelopeStatus, string> = {
+  pending: 'signing.state.signed.next',
+  sealing: 'signing.state.signed.sealing',
+  completed: 'signing.state.signed.completed',
+  declined: 'signing.state.signed.declined',
+  expired: 'signing.state.signed.expired',
+  cancelled: 'signing.state.signed.cancelled',
+  seal_failed: 'signing.state.signed.sealFailed',
+};
 
 /** The page for every state but "your turn": one clear sentence of what happened and what comes next. */
 export function statePage(
@@ -61,12 +71,13 @@ export function statePage(
     sender: view.envelope.senderAddress,
     count: view.signedCount,
     total: view.signers.length,
+    decliner: view.signers.find((s) => s.status === 'declined')?.address ?? '',
   };
   const body = html`<section class="sign-state sign-state-${view.state}" aria-labelledby="state-title">
 <h1 id="state-title">${title}</h1>
 ${intro(locale, view)}
 <p class="notice" role="status">${t(locale, `${key}.body`, params)}</p>
-${view.state === 'signed' ? html`<p>${t(locale, signedNext(view), params)}</p>` : ''}
+${view.state === 'signed' ? html`<p>${t(locale, SIGNED_NEXT[view.envelopeStatus], params)}</p>` : ''}
 ${documentList(locale, view)}
 </section>`;
   return { title, body };
@@ -149,6 +160,7 @@ ${view.documents.map(
     <button type="submit" id="code-check">${t(locale, 'signing.code.check')}</button>
     <button type="button" id="code-resend" class="secondary">${t(locale, 'signing.code.resend')}</button>
   </div>
+  <p class="hint" id="code-resend-in" hidden></p>
 </form>
 <p class="ok" id="code-ok" role="status" hidden>${t(locale, 'signing.code.confirmed')}</p>
 <p class="error" id="phone-error" role="alert" hidden></p>

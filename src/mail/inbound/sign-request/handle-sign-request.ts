@@ -70,6 +70,12 @@ export async function handleSignRequest(
   }
   const earlierRefusal = await findRefusal(deps.db, input.sender.mailboxId, dedupeKey);
   if (earlierRefusal) return { outcome: 'refused', problems: earlierRefusal };
+  if (!input.sender.hasValidSubscription) {
+    // Nothing else matters until the subscription is renewed: this is the only problem named.
+    const rawRef = await deps.blobs.put(input.raw);
+    const problems = [{ code: 'SIGN_REQUEST_SUBSCRIPTION_ENDED', params: {} }];
+    return refuse(deps, { facts, input, dedupeKey, problems, rawSha256: rawRef.sha256 });
+  }
 
   const choice = chooseSigners({
     to: facts.to,
@@ -180,6 +186,8 @@ async function sendCopies(
       dsn: dsnFor(ctx.input.dsn, recipient),
       purpose: signer ? 'signer.copy' : 'recipient.copy',
       envelopeId: envelope.id,
+      // Paraphe answered 250 for this copy: a final refusal downstream is owed to the sender.
+      ...(ctx.input.mailFrom ? { refusalNotice: { to: ctx.input.mailFrom, locale: envelope.locale } } : {}),
     });
     await tx.query('UPDATE envelope_recipients SET outbox_id = $3 WHERE envelope_id = $1 AND address = $2', [
       envelope.id,
@@ -225,6 +233,7 @@ async function refuse(
     marker: deps.config.marker,
     problems: ctx.problems,
     original: ctx.input.raw,
+    maxBytes: deps.config.maxReplyBytes,
     inReplyTo: ctx.facts.messageId,
     messageId: `<${deps.ids.uuid()}@paraphe>`,
     date: deps.clock.now(),

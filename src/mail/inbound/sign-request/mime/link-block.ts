@@ -41,12 +41,3 @@ function escapeHtml(text: string): string {
   }
   return out;
 }
-
-/** Where the block goes in an HTML document: after `<body>`, else after `</head>` or `<html>`, never before a DOCTYPE. */
-export function htmlInsertionIndex(html: string): number {
-  for (const pattern of [/<body\b[^>]*>/i, /<\/head\s*>/i, /<html\b[^>]*>/i, /^\s*<!doctype[^>]*>/i]) {
-    const m = pattern.exec(html);
-    if (m) return m.index + m[0].length;
-  }
-  return 0;
-}

@@ -23,7 +23,10 @@ export interface MimeEntity {
   /** End of the body, excluding the line break that belongs to the next boundary delimiter. */
   end: number;
   headers: HeaderField[];
-  /** Lower-cased `type/subtype`; `text/plain` when absent (RFC 2045 default). */
+  /**
+   * Lower-cased `type/subtype`; `text/plain` when absent (RFC 2045 default), `application/octet-stream`
+   * when unreadable (except `multipart/…`, kept as written).
+   */
   contentType: string;
   hasContentType: boolean;
   params: Record<string, string>;
@@ -109,7 +112,12 @@ function parseEntity(buf: Buffer, start: number, end: number, depth: number): Mi
   const ctField = headers.find((h) => h.name === 'content-type');
   const ct = ctField ? libmime.parseHeaderValue(ctField.value) : { value: 'text/plain', params: {} };
   let contentType = ct.value.toLowerCase().trim();
-  if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(contentType)) contentType = 'text/plain';
+  if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(contentType)) {
+    // Read as mail clients do: any `multipart/…` (`multipart/*` too) is split on its boundary; any
+    // other unreadable type (`application-x-gzip`, a bare `text`) is shown as an attachment, so
+    // it is never edited as text.
+    contentType = contentType.startsWith('multipart/') ? contentType : 'application/octet-stream';
+  }
   const cdField = headers.find((h) => h.name === 'content-disposition');
   const cd = cdField ? libmime.parseHeaderValue(cdField.value) : null;
   const cte = headers.find((h) => h.name === 'content-transfer-encoding');

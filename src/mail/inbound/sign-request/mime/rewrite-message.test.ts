@@ -110,6 +110,22 @@ describe('rewriteMessage', () => {
     }
   });
 
+  it('never puts the block inside a tag: ">" in a <body> attribute, <body> in a comment', async () => {
+    const html =
+      '<html><head><!--[if mso]><body class="mso"><![endif]--></head>' +
+      '<body onload="if (a>b) go()" style=\'color:red\'><p>Salut</p></body></html>';
+    const raw = mail(
+      'Subject: x *SIGN',
+      'Content-Type: text/html; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      html.replace(/=/g, '=3D').replace('<p>', '=\r\n<p>'),
+    );
+    const parsed = await parse(rewrite(raw).raw);
+    const at = html.indexOf("'>") + 2;
+    assert.equal(parsed.html, `${html.slice(0, at)}${renderHtmlBlock(block)}${html.slice(at)}`);
+  });
+
   it('keeps an ISO-8859-1 part in its charset when the block fits it', async () => {
     const raw = mail(
       'Subject: x *SIGN',

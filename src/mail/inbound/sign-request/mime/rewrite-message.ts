@@ -9,8 +9,9 @@ import {
   isAsciiCompatible,
   isUtf8Compatible,
 } from './body-codec.js';
-import { htmlInsertionIndex, type LinkBlock, renderHtmlBlock, renderTextBlock } from './link-block.js';
-import { lineBreakOf, type MimeEntity, parseMessage } from './parse-entity.js';
+import { htmlInsertionIndex } from './html-insertion.js';
+import { type LinkBlock, renderHtmlBlock, renderTextBlock } from './link-block.js';
+import { leavesOf, lineBreakOf, type MimeEntity, parseMessage } from './parse-entity.js';
 import { rewriteSubjectField } from './subject.js';
 
 /**
@@ -71,7 +72,7 @@ export function rewriteMessage(
   const boundarySeed = createHash('sha256').update(buf).digest('hex').slice(0, 24);
   if (root.contentType === 'multipart/mixed' && !root.isMalformed && root.firstDelimiter !== null) {
     const boundary = root.params.boundary ?? '';
-    const part = newBlockPart(buf, block, nl, boundarySeed);
+    const part = newBlockPart(buf, block, { nl, seed: boundarySeed, isHtmlOnly: isHtmlOnly(root) });
     const bytes = Buffer.from(`--${boundary}${nl}${part}${nl}`, 'utf8');
     const insert = { start: root.firstDelimiter, end: root.firstDelimiter, bytes };
     return { raw: applySplices(buf, [...subjectSplices, insert]), mode: 'added' };
@@ -106,10 +107,14 @@ function collectTargets(entity: MimeEntity): MimeEntity[] | null {
     return found.length > 0 ? found : null;
   }
   if (type === 'multipart/related') {
-    const start = entity.params.start;
+    // RFC 2387: the root is the part named by `start` (a Content-ID; some mailers drop its angle
+    // brackets), else the first part.
+    const start = bareId(entity.params.start);
     const root =
       (start &&
-        entity.children.find((c) => c.headers.some((h) => h.name === 'content-id' && h.value === start))) ||
+        entity.children.find((c) =>
+          c.headers.some((h) => h.name === 'content-id' && bareId(h.value) === start),
+        )) ||
       entity.children[0];
     return root ? collectTargets(root) : null;
   }
@@ -125,6 +130,25 @@ function collectTargets(entity: MimeEntity): MimeEntity[] | null {
     return isDisplayable ? collectTargets(first) : null;
   }
   return null;
+}
+
+function bareId(id: string | undefined): string {
+  return (id ?? '')
+    .trim()
+    .replace(/^<(.*)>$/, '$1')
+    .trim();
+}
+
+/**
+ * Whether what a client shows of this entity is HTML only (no text/plain to show): the block's
+ * own part is then HTML only too, so that a client that turns HTML into text puts the block and
+ * the original in one text, in that order.
+ */
+function isHtmlOnly(entity: MimeEntity): boolean {
+  const shown = leavesOf(entity).filter((l) => !isAttachment(l));
+  return (
+    shown.some((l) => l.contentType === 'text/html') && !shown.some((l) => l.contentType === 'text/plain')
+  );
 }
 
 /** Splices that put the block into one text leaf, or null when its encoding or charset is unreadable. */
@@ -234,15 +258,30 @@ function uniqueBoundary(buf: Buffer, seed: string, suffix: string): string {
   }
 }
 
-/** A multipart/alternative (text + HTML) carrying only the block, as a body part. */
-function newBlockPart(buf: Buffer, block: LinkBlock, nl: string, seed: string): string {
-  const boundary = uniqueBoundary(buf, seed, 'alt');
+/**
+ * A body part carrying only the block: multipart/alternative (text + HTML), or HTML alone beside
+ * a message that shows HTML only.
+ */
+function newBlockPart(
+  buf: Buffer,
+  block: LinkBlock,
+  options: { nl: string; seed: string; isHtmlOnly: boolean },
+): string {
+  const { nl } = options;
+  const boundary = uniqueBoundary(buf, options.seed, 'alt');
   const text = encodeBody(Buffer.from(renderTextBlock(block, nl), 'utf8'), 'quoted-printable', nl);
   const html = encodeBody(
     Buffer.from(`<!DOCTYPE html><html><body>${renderHtmlBlock(block)}</body></html>`, 'utf8'),
     'quoted-printable',
     nl,
   );
+  if (options.isHtmlOnly)
+    return [
+      'Content-Type: text/html; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      html,
+    ].join(nl);
   return [
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
     '',
@@ -287,7 +326,7 @@ function wrap(
   push(`Content-Type: multipart/mixed; boundary="${boundary}"`);
   push('');
   push(`--${boundary}`);
-  push(newBlockPart(buf, options.block, nl, options.boundarySeed));
+  push(newBlockPart(buf, options.block, { nl, seed: options.boundarySeed, isHtmlOnly: isHtmlOnly(root) }));
   push(`--${boundary}`);
   for (const b of inner) push(b);
   push('');
