@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { type BillingDeps, billingMetrics } from '../billing/index.js';
 import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   sms: SmsDeps;
   /** The signing use cases' dependencies (seal key loaded on first use). */
   signing: SigningDeps;
+  /** The billing use cases' dependencies (price rules, counters). */
+  billing: BillingDeps;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function createAppContext(
     }),
     metrics: smsMetrics(metrics),
   };
+  const billing: BillingDeps = { clock, ids, rules: config.billing, metrics: billingMetrics(metrics) };
   let sealKey: Promise<SealKey & { close?: () => void }> | undefined;
   const signing: SigningDeps = {
     db,
@@ -79,6 +83,7 @@ export async function createAppContext(
     clock,
     ids,
     sms,
+    billing,
     settings: config.signing,
     seal: {
       getKey: () => {
@@ -120,6 +125,7 @@ export async function createAppContext(
     smsSender,
     sms,
     signing,
+    billing,
     async close() {
       if (sealKey) (await sealKey.catch(() => undefined))?.close?.();
       await mailTransport.close();

@@ -31,6 +31,7 @@ export const AUDIT_EVENT_TYPES = [
   'sms.code.expired',
   'sms.code.locked',
   'sms.delivery',
+  'account.credited',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -101,6 +101,10 @@ export const errorCatalogue = {
   SIGNING_PLACEMENT_MISSING: 'invalid',
   SIGNING_RATE_LIMITED: 'rate_limited',
   SIGNING_CSRF_INVALID: 'forbidden',
+  // billing
+  BILLING_BALANCE_INSUFFICIENT: 'invalid',
+  BILLING_CREDIT_INVALID: 'invalid',
+  BILLING_CREDIT_CONFLICT: 'conflict',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
+import { unmeteredBilling } from '../../test/support/billing.js';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
 import { signaturePng } from '../../test/support/signature-png.js';
@@ -61,6 +62,7 @@ describe('signing use cases', () => {
       clock,
       ids,
       sms,
+      billing: unmeteredBilling({ clock, ids }),
       settings: {
         publicUrl: 'https://sign.example.test',
         codeFreshSeconds: 900,

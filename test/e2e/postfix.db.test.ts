@@ -21,6 +21,7 @@ import { relayMailTransport, SmtpClientError, sendSmtp } from '../../src/mail/ou
 import { inspectPdf } from '../../src/pdf/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
+import { unmeteredBilling } from '../support/billing.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
 import { freePort } from '../support/ports.js';
@@ -115,6 +116,7 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
             ids: randomIds,
             inspectPdf,
             config: loadConfig({ PARAPHE_PUBLIC_URL: PUBLIC_URL }).envelopes,
+            billing: unmeteredBilling({ clock: systemClock, ids: randomIds }),
           },
           input,
         );
