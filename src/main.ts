@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/accounts.js';
+import { registerBillingCommands } from './cli/billing.js';
 import { registerJobCommands } from './cli/jobs.js';
 import { registerMailCommands } from './cli/mail.js';
 import { registerPdfCommands } from './cli/pdf.js';
@@ -15,6 +16,7 @@ const program = new Command()
 
 registerStartCommands(program);
 registerAccountCommands(program);
+registerBillingCommands(program);
 registerJobCommands(program);
 registerMailCommands(program);
 registerSmsCommands(program);

@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { type Account, addMailbox, createAccount, listAccounts, setSubscription } from '../accounts/index.js';
+import {
+  type Account,
+  addMailbox,
+  createAccount,
+  findAccount,
+  listAccounts,
+  setSubscription,
+} from '../accounts/index.js';
+import { describeAccountBilling } from './billing.js';
 import { printTable, withContext } from './run.js';
 
 function describeAccount(account: Account): string {
@@ -49,6 +57,17 @@ export function registerAccountCommands(program: Command): void {
             mailboxes: a.mailboxes.join(', '),
           })),
         );
+      }),
+    );
+
+  account
+    .command('show')
+    .description('an account: mailboxes, subscription, balance, holds and signatures of the free window')
+    .argument('<account>', 'account id, name or one of its mailboxes')
+    .action((reference: string) =>
+      withContext(async (ctx) => {
+        const found = await findAccount(ctx.db, reference);
+        process.stdout.write(`${describeAccount(found)}${await describeAccountBilling(ctx, found)}`);
       }),
     );
 

@@ -48,7 +48,9 @@ export function registerStartCommands(program: Command): void {
             `  outgoing mail: ${web}/dev/mail   SMS: ${web}/dev/sms`,
           );
           if (demoMailbox)
-            lines.push(`  demo mailbox created: ${demoMailbox} (account "Démo", subscription for a year)`);
+            lines.push(
+              `  demo mailbox created: ${demoMailbox} (account "Démo", subscription for a year, 10 € demo credit)`,
+            );
         }
         process.stderr.write(`${lines.join('\n')}\n`);
         ctx.logger.info({ roles, endpoints: service.endpoints, readyMs }, 'ready');
