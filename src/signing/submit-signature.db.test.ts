@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { unmeteredBilling } from '../../test/support/billing.js';
+import { testBillingRules } from '../../test/support/billing.js';
 import { freshDb } from '../../test/support/db.js';
 import { makeTestPdf } from '../../test/support/make-pdf.js';
 import { signaturePng } from '../../test/support/signature-png.js';
 import { latestDevCode, testSmsSettings } from '../../test/support/sms.js';
 import { createAccount } from '../accounts/index.js';
 import { listAuditEvents } from '../audit/index.js';
+import { checkBilling, creditAccount, holdForRequest, readTotals } from '../billing/index.js';
 import { type BlobStore, openFsBlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
 import { createEnvelope, getEnvelope, issueSignerLink } from '../envelopes/index.js';
@@ -25,7 +26,7 @@ import { sealEnvelope } from './seal-envelope.js';
 import { findSealedDownload } from './sealed-downloads.js';
 import { checkSigningCode, sendSigningCode } from './send-signing-code.js';
 import { submitSignature } from './submit-signature.js';
-import { remindSigners, sweepStuckSeals } from './sweep-signing.js';
+import { expireEnvelopes, remindSigners, sweepStuckSeals } from './sweep-signing.js';
 
 describe('signing use cases', () => {
   let db: Db;
@@ -35,7 +36,10 @@ describe('signing use cases', () => {
   let deps: SigningDeps;
   let documentId: string;
   let envelopeId: string;
+  let accountId: string;
   const tokens: string[] = [];
+  // Every signature paid, so each charge and release shows in the ledger.
+  const rules = testBillingRules({ freeThreshold: 1 });
   let newEnvelope: (
     key: string,
     addresses: string[],
@@ -62,7 +66,7 @@ describe('signing use cases', () => {
       clock,
       ids,
       sms,
-      billing: unmeteredBilling({ clock, ids }),
+      billing: { clock, ids, rules },
       settings: {
         publicUrl: 'https://sign.example.test',
         codeFreshSeconds: 900,
@@ -88,6 +92,11 @@ describe('signing use cases', () => {
     const account = await createAccount(
       { db, clock, ids },
       { name: 'Test', mailboxes: ['sender@example.test'] },
+    );
+    accountId = account.id;
+    await creditAccount(
+      { clock, ids, rules, db },
+      { accountId, amountCents: 10_000, reference: 'test', actor: 'operator' },
     );
     const pdf = await blobs.put(await makeTestPdf({ pages: 2 }));
     newEnvelope = async (key, addresses) => {
@@ -126,6 +135,7 @@ describe('signing use cases', () => {
           },
         );
         assert.ok(result.isNew);
+        await holdForRequest(tx, deps.billing, { accountId: account.id, envelopeId: result.envelopeId });
         const links: string[] = [];
         for (const signer of result.signers)
           links.push(
@@ -267,6 +277,15 @@ describe('signing use cases', () => {
     );
     const audit = (await listAuditEvents(db, envelopeId)).map((e) => e.type);
     assert.ok(audit.includes('signature.recorded'));
+    const ledger = await db.query<{ kind: string; amount_cents: number }>(
+      `SELECT kind, amount_cents FROM ledger_entries WHERE signer_id = $1 AND kind IN ('charge', 'free')`,
+      [details.signers[0]?.id],
+    );
+    assert.deepEqual(
+      ledger.rows,
+      [{ kind: 'charge', amount_cents: -100 }],
+      'charged once, with the Signature',
+    );
   });
 
   it('reminds Bob after 3 days, every 3 days, at most 3 times', async () => {
@@ -368,5 +387,24 @@ describe('signing use cases', () => {
       ),
       'SIGNING_ENDED',
     );
+  });
+
+  it('releases what is held when a signer declines and when a request expires', async () => {
+    const held = async () => (await readTotals(db, accountId)).heldCents;
+    const start = await held();
+    const declined = await newEnvelope('b1', ['erin@example.test', 'fay@example.test']);
+    await newEnvelope('b2', ['gus@example.test']);
+    assert.equal(await held(), start + 300);
+    await declineSigning(deps, {
+      token: declined.tokens[0] as string,
+      reason: null,
+      ip: null,
+      userAgent: null,
+    });
+    assert.equal(await held(), start + 100);
+    clock.advance(31 * 86_400_000);
+    assert.ok((await expireEnvelopes(deps)) >= 1);
+    assert.equal(await held(), 0, 'no open request is left');
+    assert.deepEqual((await checkBilling(db, { now: clock.now(), rules })).problems, []);
   });
 });
