@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
 import { testBillingRules } from '../../test/support/billing.js';
 import { freshDb, testEngine } from '../../test/support/db.js';
 import { createAccount } from '../accounts/index.js';
@@ -15,6 +16,7 @@ import { type ManualClock, manualClock } from '../shared/clock.js';
 import { randomIds } from '../shared/ids.js';
 import {
   type BillingRules,
+  billingMetrics,
   chargeSignature,
   checkBilling,
   creditAccount,
@@ -229,7 +231,8 @@ describe(`billing ledger (${testEngine})`, () => {
   it('credits once per reference, refuses the reference again with another amount, and audits it', async () => {
     const clock = manualClock(t0);
     const account = await newAccount(clock);
-    const deps = { ...account.deps, db };
+    const registry = new Registry();
+    const deps = { ...account.deps, db, metrics: billingMetrics(registry) };
     const input = {
       accountId: account.accountId,
       amountCents: 2500,
@@ -249,6 +252,8 @@ describe(`billing ledger (${testEngine})`, () => {
       code: 'BILLING_CREDIT_INVALID',
     });
     assert.equal((await readTotals(db, account.accountId)).balanceCents, 2500);
+    const counted = await registry.getSingleMetricAsString('paraphe_billing_credited_cents_total');
+    assert.match(counted, /paraphe_billing_credited_cents_total\{actor="operator"\} 2500$/m, 'counted once');
     const { rows } = await db.query<{ actor: string; data: { reference: string } }>(
       `SELECT actor, data FROM audit_events WHERE type = 'account.credited' AND data->>'accountId' = $1`,
       [account.accountId],

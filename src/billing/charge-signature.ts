@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/index.js';
-import { appendEntry, countReceivedInWindow, lockAccount } from './ledger.js';
+import { appendEntry, countReceivedInWindow, lockAccount, totalsAfter } from './ledger.js';
 import { isFreeSignature } from './rules.js';
-import { settleHolds } from './settle-holds.js';
+import { planHolds, settleHolds } from './settle-holds.js';
 import type { BillingDeps } from './types.js';
 
 export type SignatureBilling = { kind: 'charge'; amountCents: number } | { kind: 'free'; amountCents: 0 };
@@ -38,12 +38,19 @@ export async function chargeSignature(
     signerId: input.signerId,
     actor: 'system',
   });
-  if (isBilled)
+  // No entry: this signature was billed before, with its hold settled in that same transaction.
+  if (isBilled && entry) {
+    const plan = await planHolds(tx, deps, {
+      accountId: input.accountId,
+      known: { totals: totalsAfter(entry), receivedInWindow: receivedInWindow + 1 },
+    });
     await settleHolds(tx, deps, {
       ...input,
+      plan,
       idempotencyKey: `signature-hold:${input.signerId}`,
       reason: 'signature_received',
     });
+  }
   if (entry) {
     deps.metrics?.signatures.inc({ kind: entry.kind });
     if (isCharged) deps.metrics?.chargedCents.inc(deps.rules.priceCents);

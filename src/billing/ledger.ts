@@ -83,18 +83,30 @@ export interface NewLedgerEntry {
   actor: LedgerActor;
 }
 
+/** The totals an entry leaves the account with. */
+export function totalsAfter(entry: LedgerEntry): AccountTotals & { seq: number } {
+  return {
+    seq: entry.seq,
+    balanceCents: entry.balanceAfterCents,
+    heldCents: entry.heldAfterCents,
+    availableCents: entry.balanceAfterCents - entry.heldAfterCents,
+  };
+}
+
 /**
  * Appends one entry with the account's new running totals. The caller holds the account lock
- * (lockAccount), so the latest entry read here is still the latest when this one is written.
- * Returns null when an entry with the same idempotency key exists: that movement already happened.
+ * (lockAccount), so the latest entry read here (or `last`, read under the same lock) is still the
+ * latest when this one is written. Returns null when an entry with the same idempotency key
+ * exists: that movement already happened.
  */
 export async function appendEntry(
   tx: Queryable,
   deps: { clock: Clock; ids: Ids },
   entry: NewLedgerEntry,
+  last?: AccountTotals & { seq: number },
 ): Promise<LedgerEntry | null> {
   const amount = assertCents(entry.amountCents);
-  const last = await readTotals(tx, entry.accountId);
+  last ??= await readTotals(tx, entry.accountId);
   const isHold = entry.kind === 'hold' || entry.kind === 'hold_release';
   const balanceAfter = last.balanceCents + (isHold ? 0 : amount);
   const heldAfter = last.heldCents - (isHold ? amount : 0);
