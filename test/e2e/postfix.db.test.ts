@@ -29,6 +29,7 @@ import {
 import { inspectPdf } from '../../src/pdf/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
+import { unmeteredBilling } from '../support/billing.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
 import { testOutboxDeps } from '../support/outbox.js';
@@ -125,6 +126,7 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
             ids: randomIds,
             inspectPdf,
             config: loadConfig({ PARAPHE_PUBLIC_URL: PUBLIC_URL }).envelopes,
+            billing: unmeteredBilling({ clock: systemClock, ids: randomIds }),
           },
           input,
         );

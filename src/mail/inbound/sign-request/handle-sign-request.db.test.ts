@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
+import { unmeteredBilling } from '../../../../test/support/billing.js';
 import { freshDb } from '../../../../test/support/db.js';
 import { minimalPdf } from '../../../../test/support/pdf.js';
 import { createAccount, findSenderMailbox, type SenderMailbox } from '../../../accounts/index.js';
@@ -76,7 +77,15 @@ describe('handleSignRequest', () => {
     const found = await findSenderMailbox(db, { address: 'alice@acme.test', now: clock.now() });
     assert.ok(found);
     sender = found;
-    deps = { db, blobs, clock, ids: randomIds, inspectPdf, config };
+    deps = {
+      db,
+      blobs,
+      clock,
+      ids: randomIds,
+      inspectPdf,
+      config,
+      billing: unmeteredBilling({ clock, ids: randomIds }),
+    };
   });
   after(async () => {
     await db.close();
