@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineJob, type JobDefinition, type JobSchedule } from '../jobs/index.js';
-import { mailDeliverJob } from '../mail/outbound/index.js';
+import { mailDeliverJob, mailPurgeJob, mailPurgeSchedule } from '../mail/outbound/index.js';
 import { signingJobs, signingSchedules } from '../signing/index.js';
 import { smsSendJob } from '../sms/index.js';
 import type { AppContext } from './context.js';
@@ -20,6 +20,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
         await ctx.db.query(`DELETE FROM jobs WHERE status = 'done' AND finished_at < $1`, [cutoff]);
       },
     }),
+    mailPurgeJob(ctx, { keepDays: ctx.config.mail.outboxKeepDays }),
     smsSendJob(ctx.sms),
     ...signingJobs(ctx.signing),
   ];
@@ -28,6 +29,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
 export function jobSchedules(ctx: AppContext): JobSchedule[] {
   return [
     { name: 'jobs.purge', kind: 'jobs.purge', payload: {}, intervalSeconds: 3600 },
+    mailPurgeSchedule,
     ...signingSchedules(ctx.config.signing),
   ];
 }

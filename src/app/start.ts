@@ -5,6 +5,7 @@ import { startMailRole } from '../mail/inbound/index.js';
 import { deliverNow } from '../mail/outbound/index.js';
 import { buildWebApp } from '../web/index.js';
 import type { AppContext } from './context.js';
+import { registerEnvelopeGauges } from './envelope-metrics.js';
 import { jobDefinitions, jobSchedules } from './jobs.js';
 import { signRequestHandler } from './mail.js';
 
@@ -58,6 +59,7 @@ export async function startRoles(ctx: AppContext, roles: Role[]): Promise<Runnin
         for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
       },
     });
+    registerEnvelopeGauges(ctx.metrics, ctx.db);
     const app = buildWebApp(ctx);
     await app.listen({ host: ctx.config.http.host, port: ctx.config.http.port });
     const address = app.server.address();

@@ -31,6 +31,8 @@ export const AUDIT_EVENT_TYPES = [
   'sms.code.expired',
   'sms.code.locked',
   'sms.delivery',
+  'envelope.seal_failed',
+  'envelope.reseal_requested',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { blobStoreContract } from '../../test/support/blob-store-contract.js';
@@ -23,6 +24,37 @@ describe('filesystem blob store', () => {
     }),
     { largeBytes: 10 * 1024 * 1024 },
   );
+
+  it('creates blob files readable by the service only (0600), in folders only it may enter (0700)', async () => {
+    const dataDir = path.join(root, 'modes', 'data');
+    const store = await openFsBlobStore({ root: path.join(dataDir, 'blobs'), ids: randomIds });
+    const put = await store.put(new TextEncoder().encode('lien de signature'));
+    const streamed = await store.putStream(Readable.from([Buffer.from('un autre lien')]));
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    for (const ref of [put, streamed]) {
+      const file = path.join(dataDir, 'blobs', ref.sha256.slice(0, 2), ref.sha256.slice(2, 4), ref.sha256);
+      assert.equal(mode(file), '600', file);
+      assert.equal(mode(path.dirname(file)), '700');
+      assert.equal(mode(path.dirname(path.dirname(file))), '700');
+    }
+    for (const folder of [dataDir, path.join(dataDir, 'blobs'), path.join(dataDir, 'blobs', 'tmp')])
+      assert.equal(mode(folder), '700', folder);
+    // Gone means gone, and deleting twice is no error.
+    await store.delete(put.sha256);
+    await store.delete(put.sha256);
+    assert.equal(await store.has(put.sha256), false);
+    assert.equal(await store.has(streamed.sha256), true);
+  });
+
+  it('leaves no blob and no temporary file when the source stream fails midway', async () => {
+    const store = await openFsBlobStore({ root, ids: randomIds });
+    async function* failing() {
+      yield Buffer.alloc(1024, 1);
+      throw new Error('connection reset');
+    }
+    await assert.rejects(store.putStream(Readable.from(failing())), { code: 'BLOB_UNAVAILABLE' });
+    assert.deepEqual(readdirSync(path.join(root, 'tmp')), []);
+  });
 
   it('leaves no partial blob when the process dies during a write', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'paraphe-blobs-kill-'));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../shared/errors.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../shared/file-modes.js';
 import type { Ids } from '../shared/ids.js';
 import type { BlobRef, BlobStore } from './types.js';
 
@@ -32,7 +33,7 @@ async function fsyncPath(target: string): Promise<void> {
 export async function openFsBlobStore(options: { root: string; ids: Ids }): Promise<BlobStore> {
   const { root, ids } = options;
   const tmpDir = path.join(root, 'tmp');
-  await mkdir(tmpDir, { recursive: true });
+  await mkdir(tmpDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const leftover of await readdir(tmpDir)) await rm(path.join(tmpDir, leftover), { force: true });
 
   const finalPath = (sha: string) => path.join(root, sha.slice(0, 2), sha.slice(2, 4), sha);
@@ -40,7 +41,7 @@ export async function openFsBlobStore(options: { root: string; ids: Ids }): Prom
   async function commit(tmpPath: string, sha: string, sizeBytes: number): Promise<BlobRef> {
     const target = finalPath(sha);
     const dir = path.dirname(target);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await rename(tmpPath, target);
     await fsyncPath(dir);
     return { sha256: sha, sizeBytes };
@@ -63,7 +64,7 @@ export async function openFsBlobStore(options: { root: string; ids: Ids }): Prom
   return {
     put: (bytes) =>
       writeTmp(async (tmpPath) => {
-        const handle = await open(tmpPath, 'wx');
+        const handle = await open(tmpPath, 'wx', PRIVATE_FILE_MODE);
         try {
           await handle.writeFile(bytes);
           await handle.sync();
@@ -81,7 +82,7 @@ export async function openFsBlobStore(options: { root: string; ids: Ids }): Prom
           hash.update(chunk);
           sizeBytes += chunk.length;
         });
-        const out = createWriteStream(tmpPath, { flags: 'wx' });
+        const out = createWriteStream(tmpPath, { flags: 'wx', mode: PRIVATE_FILE_MODE });
         try {
           await pipeline(stream, out);
         } finally {
@@ -116,6 +117,14 @@ export async function openFsBlobStore(options: { root: string; ids: Ids }): Prom
       );
     },
 
+    async delete(sha) {
+      if (!SHA256_HEX.test(sha)) return;
+      try {
+        await rm(finalPath(sha), { force: true });
+      } catch (error) {
+        throw new AppError('BLOB_UNAVAILABLE', `cannot delete blob ${sha}`, { cause: error });
+      }
+    },
     async ping() {
       const probe = path.join(tmpDir, `${ids.uuid()}.ping`);
       const handle = await open(probe, 'wx');

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startS3Server } from '../../test/support/s3-server.js';
 import { randomIds } from '../shared/ids.js';
 import { openFsBlobStore } from './fs-store.js';
-import { type BlobStoreSettings, openBlobStore } from './open-blob-store.js';
+import { type BlobStoreSettings, describeBlobStore, openBlobStore } from './open-blob-store.js';
 import type { BlobStore } from './types.js';
 
 describe('opening the configured blob store', () => {
@@ -93,5 +93,28 @@ describe('opening the configured blob store', () => {
     const counts = JSON.parse(child.stdout) as { withFs: number; withS3: number };
     assert.equal(counts.withFs, 0);
     assert.ok(counts.withS3 > 0, 'the probe must see the SDK once the S3 module is loaded');
+  });
+
+  it('says where blobs go for the start banner', async () => {
+    const base = {
+      dir: '/srv/data/blobs',
+      hasFsFallback: false,
+      s3: server.settings('path', { prefix: 'p/' }),
+    };
+    assert.equal(describeBlobStore({ ...base, store: 'fs' }), '/srv/data/blobs');
+    const s3 = describeBlobStore({ ...base, store: 's3' });
+    assert.match(s3, /^s3:\/\/paraphe-test\/p\/ at http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(
+      describeBlobStore({ ...base, store: 's3', hasFsFallback: true }),
+      `${s3}, falling back to /srv/data/blobs`,
+    );
+    assert.match(
+      describeBlobStore({
+        ...base,
+        store: 's3',
+        s3: { ...base.s3, endpoint: undefined, region: 'eu-west-3' },
+      }),
+      / at AWS eu-west-3$/,
+    );
   });
 });

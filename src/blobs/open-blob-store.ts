@@ -25,3 +25,10 @@ export async function openBlobStore(settings: BlobStoreSettings, deps: { ids: Id
   if (!settings.hasFsFallback) return s3;
   return withFsFallback(s3, await openFsBlobStore({ root: settings.dir, ids: deps.ids }));
 }
+
+/** Where blobs go, for the start banner: `s3://bucket/prefix at endpoint`, or the folder. */
+export function describeBlobStore(settings: BlobStoreSettings): string {
+  if (settings.store === 'fs') return settings.dir;
+  const where = `s3://${settings.s3.bucket}/${settings.s3.prefix} at ${settings.s3.endpoint ?? `AWS ${settings.s3.region}`}`;
+  return settings.hasFsFallback ? `${where}, falling back to ${settings.dir}` : where;
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { blobStoreContract } from '../../test/support/blob-store-contract.js';
@@ -134,5 +135,19 @@ describe('S3 blob store', () => {
     const store = await open({ ...server.settings('path'), endpoint: 'http://127.0.0.1:1' });
     await assert.rejects(store.has('0'.repeat(64)), { code: 'BLOB_UNAVAILABLE' });
     await assert.rejects(store.ping(), { code: 'BLOB_UNAVAILABLE' });
+  });
+
+  it('fails its readiness probe when the store takes connections and never answers', {
+    timeout: 30_000,
+  }, async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const store = await open({ ...server.settings('path'), endpoint: `http://127.0.0.1:${port}` });
+      await assert.rejects(store.ping(), { code: 'BLOB_UNAVAILABLE' });
+    } finally {
+      silent.close();
+    }
   });
 });

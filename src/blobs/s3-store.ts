@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -21,6 +22,7 @@ import type { BlobRef, BlobStore } from './types.js';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** A spool file this old belongs to no live write (a crashed process left it). */
 const SPOOL_LEFTOVER_MS = 60 * 60 * 1000;
+const PING_TIMEOUT_MS = 3000;
 
 /** Where and how the S3 store keeps blobs (`config.blobs.s3`). */
 export interface S3BlobStoreSettings {
@@ -229,6 +231,16 @@ export async function openS3BlobStore(options: {
       return exists(sha);
     },
 
+    async delete(sha) {
+      if (!SHA256_HEX.test(sha)) return;
+      try {
+        // S3 answers 204 for a key that is not there: deleting twice is no error, as on disk.
+        await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: keyOf(sha) }));
+      } catch (error) {
+        throw unavailable(`cannot delete blob ${sha}`, error);
+      }
+    },
+
     async ping() {
       // A GET of a fixed name that need not exist: NoSuchKey proves the bucket answers and the
       // key is accepted (HEAD cannot tell a missing object from a missing bucket), and readiness
@@ -236,6 +248,9 @@ export async function openS3BlobStore(options: {
       try {
         const response = await client.send(
           new GetObjectCommand({ Bucket: settings.bucket, Key: `${settings.prefix}.ping` }),
+          // A store that accepts connections and never answers must fail the probe while the
+          // load balancer still waits for it, not after the SDK's retries.
+          { abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) },
         );
         (response.Body as Readable | undefined)?.destroy();
       } catch (error) {

@@ -8,7 +8,7 @@ export interface BlobRef {
 
 /**
  * Where documents, signed PDFs and raw messages live. Implementations: `fs` (default) and `s3`,
- * chosen by `openBlobStore` (put/get by hash, no listing or renaming needed).
+ * chosen by `openBlobStore` (put/get/delete by hash, no listing or renaming needed).
  */
 export interface BlobStore {
   /** Stores the bytes durably; resolves only once they would survive a crash. */
@@ -18,7 +18,12 @@ export interface BlobStore {
   /** The bytes, checked against their hash (BLOB_NOT_FOUND, BLOB_CORRUPT). */
   get(sha256: string): Promise<Uint8Array>;
   has(sha256: string): Promise<boolean>;
-  /** Throws when the store cannot be reached (readiness). */
+  /**
+   * Removes a blob (no error when it is already gone). Blobs are shared by content: the caller
+   * checks that nothing else refers to these bytes.
+   */
+  delete(sha256: string): Promise<void>;
+  /** Throws when the store cannot be written (readiness). */
   ping(): Promise<void>;
   /** Releases connections (S3); the filesystem store has none. */
   close?(): Promise<void>;

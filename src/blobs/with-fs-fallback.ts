@@ -34,6 +34,10 @@ export function withFsFallback(primary: BlobStore, fallback: BlobStore): BlobSto
     async has(sha) {
       return (await primary.has(sha)) || (await fallback.has(sha));
     },
+    async delete(sha) {
+      // Both copies go: a blob left on one side would come back through the fallback read.
+      await Promise.all([primary.delete(sha), fallback.delete(sha)]);
+    },
     async ping() {
       await Promise.all([primary.ping(), fallback.ping()]);
     },

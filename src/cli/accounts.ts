@@ -25,7 +25,11 @@ const reference = z.string().trim().min(1, { error: 'give an account id, name or
 
 const CreateArgs = z.object({
   '--name': cliAccepted(AccountNameSchema, 'a name of 1 to 200 characters'),
-  '--mailbox': z.array(address),
+  '--mailbox': z
+    .array(address)
+    .refine((all) => new Set(all.map((a) => a.trim().toLowerCase())).size === all.length, {
+      error: 'the same address given twice',
+    }),
   '--until': day.optional(),
 });
 const SubscriptionArgs = z.object({ '<account>': reference, '--until': day });

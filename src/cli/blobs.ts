@@ -17,7 +17,9 @@ export function registerBlobCommands(program: Command, deps: CliDeps): void {
     .option('--concurrency <n>', 'blobs copied at once', '4')
     .action(async (given: { concurrency: string }) => {
       try {
-        const options = parseArguments(z.object({ concurrency: cliCount }), given);
+        const args = parseArguments(z.object({ '--concurrency': cliCount }), {
+          '--concurrency': given.concurrency,
+        });
         const config = deps.getConfig();
         if (config.blobs.store !== 's3')
           throw new AppError(
@@ -30,7 +32,7 @@ export function registerBlobCommands(program: Command, deps: CliDeps): void {
         const report = await migrateBlobs({
           fsRoot: config.blobs.dir,
           target,
-          concurrency: options.concurrency,
+          concurrency: args['--concurrency'],
           onProgress: (progress) => {
             if (progress.found - shown < 500) return;
             shown = progress.found;

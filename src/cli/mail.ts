@@ -5,7 +5,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { sendSmtp } from '../mail/outbound/index.js';
 import { AppError } from '../shared/errors.js';
-import { type CliDeps, cliReadableFile, parseArguments, reportAndExit } from './run.js';
+import { type CliDeps, cliMailAddress, cliReadableFile, parseArguments, reportAndExit } from './run.js';
 
 interface SendOptions {
   from: string;
@@ -19,11 +19,10 @@ interface SendOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-const mailAddress = z.email({ error: 'not a mail address' });
 const SendArgs = z.object({
-  '--from': mailAddress,
-  '--to': z.array(mailAddress).min(1, { error: 'give at least one recipient' }),
-  '--cc': z.array(mailAddress),
+  '--from': cliMailAddress,
+  '--to': z.array(cliMailAddress).min(1, { error: 'give at least one recipient' }),
+  '--cc': z.array(cliMailAddress),
   '--attach': z.array(cliReadableFile),
   '--server': z
     .string()

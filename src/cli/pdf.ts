@@ -9,7 +9,14 @@ import type { SignatureReport, VerifyPdfReport } from '../pdf/verify/index.js';
 import { verifyPdf } from '../pdf/verify/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { type CliDeps, cliReadableFile, parseArguments, reportAndExit } from './run.js';
+import {
+  type CliDeps,
+  cliMailAddress,
+  cliReadableFile,
+  cliWritableFile,
+  parseArguments,
+  reportAndExit,
+} from './run.js';
 import { describeTrustAnchors, resolveTrustAnchors, type TrustAnchors } from './trust-anchors.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -33,6 +40,8 @@ function parseRect(value: string): { x: number; y: number; width: number; height
 const VerifyArgs = z.object({ '<file>': cliReadableFile, '--trust': z.array(cliReadableFile) });
 const SealArgs = z.object({
   '<in>': cliReadableFile,
+  '--output': cliWritableFile,
+  '--signer-email': cliMailAddress,
   '--stamp': cliReadableFile.optional(),
   '--page': z
     .string()
@@ -164,6 +173,8 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
         try {
           const args = parseArguments(SealArgs, {
             '<in>': input,
+            '--output': options.output,
+            '--signer-email': options.signerEmail,
             '--stamp': options.stamp,
             '--page': options.page,
             '--rect': options.rect,

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { type AppContext, createAppContext } from '../app/context.js';
 import { type Config, loadConfig } from '../config/index.js';
@@ -61,7 +62,7 @@ export function parseArguments<S extends z.ZodType>(schema: S, given: Record<str
 }
 
 // Building blocks for the commands' schemas; messages say what is expected.
-export const cliId = z.guid({ error: 'not an id (expected a UUID like 0b9e…-…)' });
+export const cliId = z.guid({ error: 'not an id (ids are UUIDs: 8-4-4-4-12 hex digits)' });
 
 export const cliCount = z
   .string()
@@ -80,6 +81,22 @@ export const cliReadableFile = z.string().refine(
   },
   { error: 'no readable file there' },
 );
+
+/** A file path whose folder exists and is writable (checked before the work, not after it). */
+export const cliWritableFile = z.string().refine(
+  (file) => {
+    try {
+      accessSync(path.dirname(path.resolve(file)), constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'its folder does not exist or is not writable' },
+);
+
+// Loose on purpose: UTF-8 local parts (SMTPUTF8) and dotless hosts (operator@localhost) are real.
+export const cliMailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, { error: 'not a mail address' });
 
 export const cliNoArguments = z.object({});
 

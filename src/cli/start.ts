@@ -4,6 +4,7 @@ import { devModeLines } from '../app/banner.js';
 import { createAppContext } from '../app/context.js';
 import { ensureDemoAccount } from '../app/demo.js';
 import { startRoles } from '../app/start.js';
+import { describeBlobStore } from '../blobs/index.js';
 import { type Role, roleNames } from '../config/index.js';
 import { migrate } from '../db/index.js';
 import { type CliDeps, cliNoArguments, parseArguments, reportAndExit, withContext } from './run.js';
@@ -45,7 +46,7 @@ export function registerStartCommands(program: Command, deps: CliDeps): void {
           `Paraphe is running (${roles.join(', ')}) — ready in ${readyMs} ms`,
           ...Object.entries(service.endpoints).map(([role, where]) => `  ${role}: ${where}`),
           `  database: ${config.isEmbedded ? `embedded PGlite in ${config.db.pglitePath}` : 'Postgres server (DATABASE_URL)'}`,
-          `  blobs: ${config.blobs.dir}`,
+          `  blobs: ${describeBlobStore(config.blobs)}`,
         ];
         if (config.isDev) {
           const web = service.endpoints.web ?? config.publicUrl;

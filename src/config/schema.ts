@@ -39,6 +39,7 @@ export const EnvSchema = z.object({
   PARAPHE_MAIL_MAX_BYTES: envPositiveInt.default(35 * 1024 * 1024),
   PARAPHE_MAIL_HOSTNAME: z.string().min(1).optional(),
   PARAPHE_MAIL_SEND_CLAIM_SECONDS: envPositiveInt.default(300),
+  PARAPHE_MAIL_OUTBOX_KEEP_DAYS: envPositiveInt.max(3650).default(7),
   // envelopes
   PARAPHE_SIGN_MARKER: z.string().trim().min(2).max(40).default('*SIGN'),
   PARAPHE_MAX_SIGNERS: envPositiveInt.max(200).default(20),
@@ -178,6 +179,7 @@ export function shapeConfig(env: Env, cwd: string) {
       hostname: env.PARAPHE_MAIL_HOSTNAME,
       signMarker: env.PARAPHE_SIGN_MARKER,
       sendClaimSeconds: env.PARAPHE_MAIL_SEND_CLAIM_SECONDS,
+      outboxKeepDays: env.PARAPHE_MAIL_OUTBOX_KEEP_DAYS,
     },
     db: {
       url: env.DATABASE_URL,
@@ -217,6 +219,7 @@ export function shapeConfig(env: Env, cwd: string) {
       expiryDays: env.PARAPHE_ENVELOPE_EXPIRY_DAYS,
       publicUrl,
       notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
+      maxReplyBytes: env.PARAPHE_MAIL_MAX_BYTES,
     },
     sms: {
       provider: env.PARAPHE_SMS_PROVIDER,

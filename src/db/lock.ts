@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../shared/errors.js';
+import { PRIVATE_DIR_MODE } from '../shared/file-modes.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -16,7 +17,7 @@ function isAlive(pid: number): boolean {
  * corrupt it. This pid file turns that into a clear refusal. Returns the release function.
  */
 export function lockEmbeddedDb(pglitePath: string): () => void {
-  mkdirSync(pglitePath, { recursive: true });
+  mkdirSync(pglitePath, { recursive: true, mode: PRIVATE_DIR_MODE });
   const lockPath = path.join(path.dirname(pglitePath), 'pglite.pid');
   try {
     writeFileSync(lockPath, String(process.pid), { flag: 'wx' });

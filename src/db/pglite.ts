@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import pg from 'pg';
+import { PRIVATE_DIR_MODE } from '../shared/file-modes.js';
 import { defaultPgliteImagePath, imageFor } from './pglite-image.js';
 import type { Db, QueryResult } from './types.js';
 
@@ -85,7 +86,7 @@ function preparedStatements(pglite: PGlite) {
  * the slow way.
  */
 async function openFolder(dataPath: string, imagePath: string): Promise<PGlite> {
-  mkdirSync(dataPath, { recursive: true, mode: 0o700 });
+  mkdirSync(dataPath, { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
     const image = imageFor(dataPath, imagePath);
     if (!image) return new PGlite(dataPath);

@@ -6,7 +6,8 @@ import { moveEnvelope } from './transition.js';
 
 /**
  * Ends an envelope that is still collecting signatures: `cancelled` (an operator or the sender)
- * or `expired` (the expiry sweep). ENVELOPE_STATE_CONFLICT when it already ended or is sealing.
+ * or `expired` (the expiry sweep). An envelope whose seal failed for good can be cancelled too.
+ * ENVELOPE_STATE_CONFLICT when it already ended or is sealing.
  */
 export async function endEnvelope(
   tx: Queryable,
@@ -15,7 +16,7 @@ export async function endEnvelope(
 ): Promise<void> {
   await moveEnvelope(tx, {
     envelopeId: input.envelopeId,
-    from: ['pending'],
+    from: input.to === 'cancelled' ? ['pending', 'seal_failed'] : ['pending'],
     to: input.to,
     now: deps.clock.now(),
     isFinal: true,
@@ -55,6 +56,52 @@ export async function markEnvelopeCompleted(
   await recordAuditEvent(tx, deps, {
     type: 'envelope.completed',
     actor: 'system',
+    envelopeId: input.envelopeId,
+  });
+}
+
+/**
+ * The seal failed for a reason running it again cannot cure: `sealing` → `seal_failed`, once
+ * (conditional: false when the envelope was no longer sealing, e.g. cancelled meanwhile).
+ */
+export async function markEnvelopeSealFailed(
+  tx: Queryable,
+  deps: { clock: Clock; ids: Ids },
+  input: { envelopeId: string; code: string },
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE envelopes SET status = 'seal_failed', updated_at = $2 WHERE id = $1 AND status = 'sealing' RETURNING id`,
+    [input.envelopeId, deps.clock.now()],
+  );
+  if (rowCount !== 1) return false;
+  await recordAuditEvent(tx, deps, {
+    type: 'envelope.seal_failed',
+    actor: 'system',
+    envelopeId: input.envelopeId,
+    data: { code: input.code },
+  });
+  return true;
+}
+
+/**
+ * An operator asks for the seal again (after a fix): `seal_failed` or `sealing` → `sealing`.
+ * ENVELOPE_STATE_CONFLICT for any other status.
+ */
+export async function reopenEnvelopeSeal(
+  tx: Queryable,
+  deps: { clock: Clock; ids: Ids },
+  input: { envelopeId: string },
+): Promise<void> {
+  await moveEnvelope(tx, {
+    envelopeId: input.envelopeId,
+    from: ['seal_failed', 'sealing'],
+    to: 'sealing',
+    now: deps.clock.now(),
+    isFinal: false,
+  });
+  await recordAuditEvent(tx, deps, {
+    type: 'envelope.reseal_requested',
+    actor: 'operator',
     envelopeId: input.envelopeId,
   });
 }

@@ -9,7 +9,7 @@ import {
   toEnvelope,
   toSigner,
 } from './rows.js';
-import type { Envelope, EnvelopeDocument, Signer } from './types.js';
+import type { Envelope, EnvelopeDocument, EnvelopeStatus, Signer } from './types.js';
 
 export interface EnvelopeDetails {
   envelope: Envelope;
@@ -68,4 +68,13 @@ export async function findSignerByToken(
   const row = rows[0];
   if (!row) return null;
   return { signer: toSigner(row), envelope: toEnvelope(row.e) };
+}
+
+/** How many envelopes are in `status` now (operators' gauges). */
+export async function countEnvelopes(db: Queryable, input: { status: EnvelopeStatus }): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM envelopes WHERE status = $1',
+    [input.status],
+  );
+  return rows[0]?.n ?? 0;
 }

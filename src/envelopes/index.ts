@@ -2,8 +2,15 @@ export { chooseSigners, type SignerChoice } from './choose-signers.js';
 export { completeSignerTurn, type SignerTurnOutcome } from './complete-signer-turn.js';
 export { type CreateEnvelopeResult, createEnvelope, type NewEnvelope } from './create-envelope.js';
 export { declineEnvelope } from './decline-envelope.js';
-export { endEnvelope, listExpiredEnvelopes, markEnvelopeCompleted } from './end-envelope.js';
 export {
+  endEnvelope,
+  listExpiredEnvelopes,
+  markEnvelopeCompleted,
+  markEnvelopeSealFailed,
+  reopenEnvelopeSeal,
+} from './end-envelope.js';
+export {
+  countEnvelopes,
   type EnvelopeDetails,
   findEnvelopeByDedupeKey,
   findSignerByToken,

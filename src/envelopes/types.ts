@@ -1,4 +1,7 @@
-/** Lifecycle of an envelope. `sealing`: every signer signed and the seal job runs. */
+/**
+ * Lifecycle of an envelope. `sealing`: every signer signed and the seal job runs. `seal_failed`:
+ * the seal failed for a reason a retry cannot cure; it waits for an operator (cancel, or reseal).
+ */
 export const envelopeStatuses = [
   'pending',
   'sealing',
@@ -6,6 +9,7 @@ export const envelopeStatuses = [
   'declined',
   'expired',
   'cancelled',
+  'seal_failed',
 ] as const;
 export type EnvelopeStatus = (typeof envelopeStatuses)[number];
 

@@ -188,6 +188,27 @@ describe(`job queue (${testEngine})`, () => {
     assert.match(record.lastError ?? '', /invalid payload/);
   });
 
+  it('fails at once a job whose error the catalogue marks permanent, and keeps retrying the others', async () => {
+    const clock = manualClock();
+    const job = defineJob({
+      kind: 'test.permanent',
+      payloadSchema: z.object({ code: z.enum(['PDF_STAMP_IMAGE_INVALID', 'DB_UNAVAILABLE']) }),
+      handle: async (payload) => {
+        throw new AppError(payload.code, 'it went wrong');
+      },
+    });
+    const enqueue = (code: string) =>
+      enqueueJob(db, { clock, ids: randomIds }, { kind: job.kind, payload: { code }, maxAttempts: 20 });
+    const permanent = await enqueue('PDF_STAMP_IMAGE_INVALID');
+    const transient = await enqueue('DB_UNAVAILABLE');
+    await createWorker({ ...base(clock), jobs: [job] }).runOnce();
+    const ended = await getJob(db, permanent);
+    assert.equal(ended.status, 'failed');
+    assert.equal(ended.attempts, 1);
+    assert.equal(ended.lastError, 'PDF_STAMP_IMAGE_INVALID: it went wrong');
+    assert.equal((await getJob(db, transient)).status, 'queued');
+  });
+
   it('enqueues a scheduled job once per interval, whichever worker ticks', async () => {
     const clock = manualClock();
     const runs: string[] = [];

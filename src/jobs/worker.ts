@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError, isPermanentError } from '../shared/errors.js';
 import type { Ids } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { enqueueJob } from './enqueue-job.js';
@@ -58,6 +58,8 @@ function retryLogFields(error: unknown): Record<string, unknown> {
 }
 
 function describe(error: unknown): string {
+  // The code first: it is what an operator greps for and what the catalogue documents.
+  if (isAppError(error)) return `${error.code}: ${error.message}`.slice(0, 2000);
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2000);
   return String(error).slice(0, 2000);
 }
@@ -170,8 +172,10 @@ export function createWorker(options: WorkerOptions): Worker {
       });
     } catch (error) {
       failure = error;
+      // A permanent failure (the catalogue's `invalid`) fails the same way every time: end it now.
       if (error instanceof JobDeferral) outcome = 'deferred';
-      else if (outcome !== 'failed') outcome = row.attempts >= row.max_attempts ? 'failed' : 'retry';
+      else if (outcome !== 'failed')
+        outcome = isPermanentError(error) || row.attempts >= row.max_attempts ? 'failed' : 'retry';
     } finally {
       clearInterval(renew);
     }

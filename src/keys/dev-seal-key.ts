@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import type { SealKey } from '../pdf/pades/index.js';
 import { der, OID, sha } from '../pdf/pades/index.js';
+import { PRIVATE_DIR_MODE } from '../shared/file-modes.js';
 import { readPemCertificates, toPem } from './certificates.js';
 import { keyObjectSealKey } from './key-object-seal-key.js';
 
@@ -96,7 +97,7 @@ function issue(o: {
 export function ensureDevSealKey(dataDir: string, options: { now?: Date } = {}): SealKey {
   const dir = path.join(dataDir, 'dev-seal');
   if (!existsSync(path.join(dir, 'seal.key'))) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     mkdirSync(tmp, { mode: 0o700 });
     const now = options.now ?? new Date();

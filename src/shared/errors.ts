@@ -137,6 +137,14 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A failure that running the same work again cannot cure: the catalogue's `invalid` kind (the
+ * input itself is wrong). The job worker ends such a job at once instead of retrying it.
+ */
+export function isPermanentError(error: unknown): error is AppError {
+  return error instanceof AppError && error.kind === 'invalid';
+}
+
 export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
   return error instanceof AppError && (code === undefined || error.code === code);
 }

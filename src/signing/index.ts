@@ -28,6 +28,7 @@ export {
   expireEnvelopes,
   remindSigners,
   requeueSeal,
+  resealEnvelope,
   sweepSigning,
   sweepStuckSeals,
 } from './sweep-signing.js';

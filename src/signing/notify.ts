@@ -148,3 +148,26 @@ export async function notifyEnded(
     ],
   });
 }
+
+/**
+ * Everyone signed but the documents could not be sealed, for a reason a retry cannot cure: the
+ * sender learns why and what happens next (the operator reseals after a fix, or cancels).
+ */
+export async function notifySealFailed(
+  tx: Queryable,
+  deps: Deps,
+  input: { envelope: Envelope; reason: string },
+): Promise<string> {
+  const locale = input.envelope.locale;
+  return queue(tx, deps, {
+    envelope: input.envelope,
+    to: input.envelope.senderAddress,
+    purpose: 'signing.seal_failed',
+    subjectKey: 'signing.mail.sealFailed.subject',
+    paragraphs: [
+      t(locale, 'signing.mail.sealFailed.body', { subject: input.envelope.subject }),
+      t(locale, 'signing.mail.sealFailed.reason', { reason: input.reason }),
+      t(locale, 'signing.mail.sealFailed.next'),
+    ],
+  });
+}

@@ -3,11 +3,13 @@ import type { Queryable } from '../db/index.js';
 import { type EnvelopeDetails, getEnvelope, markEnvelopeCompleted } from '../envelopes/index.js';
 import { enqueueOutgoingMail } from '../mail/outbound/index.js';
 import { type Evidence, type Stamp, sealDocument } from '../pdf/index.js';
+import { AppError, isPermanentError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import { hashToken } from '../shared/ids.js';
 import { maskPhoneNumber } from '../sms/index.js';
 import { composeMail } from './compose-mail.js';
 import type { SigningDeps } from './deps.js';
+import { failSeal } from './fail-seal.js';
 import { addressOf } from './notify.js';
 import type { Placement } from './submit-signature.js';
 
@@ -188,7 +190,9 @@ async function queueCompletionMails(
  * The seal job's work, safe to run again at any point: each document already sealed is kept,
  * the others are stamped, given the evidence page and sealed; then one transaction marks the
  * envelope completed (conditional: `sealing` → `completed`, once) and queues the signed PDFs to
- * the sender and every signer.
+ * the sender and every signer. A permanent failure (the catalogue's `invalid`, e.g. an image the
+ * stamp cannot decode) moves the envelope to `seal_failed`, tells the sender, and is thrown
+ * again with the envelope's id, so the job ends failed for operators to see instead of retrying.
  */
 export async function sealEnvelope(
   deps: SigningDeps,
@@ -196,6 +200,24 @@ export async function sealEnvelope(
 ): Promise<{ status: 'completed' | 'nothing-to-do' }> {
   const details = await getEnvelope(deps.db, input.envelopeId);
   if (details.envelope.status !== 'sealing') return { status: 'nothing-to-do' };
+  try {
+    return await sealSigned(deps, details);
+  } catch (error) {
+    if (!isPermanentError(error)) throw error;
+    await failSeal(deps, { envelope: details.envelope, error });
+    throw new AppError(error.code, `envelope ${input.envelopeId} cannot be sealed: ${error.message}`, {
+      cause: error,
+      userMessage: error.userMessage,
+      details: { ...error.details, envelopeId: input.envelopeId },
+    });
+  }
+}
+
+async function sealSigned(
+  deps: SigningDeps,
+  details: EnvelopeDetails,
+): Promise<{ status: 'completed' | 'nothing-to-do' }> {
+  const input = { envelopeId: details.envelope.id };
   const { rows: signatures } = await deps.db.query<SignatureRow>(
     `SELECT s.* FROM signatures s JOIN signers r ON r.id = s.signer_id WHERE s.envelope_id = $1 ORDER BY r.position`,
     [input.envelopeId],

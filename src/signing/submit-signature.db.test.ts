@@ -97,7 +97,7 @@ describe('signing use cases', () => {
     assert.equal(refusal.code, 'SIGNING_CODE_STALE');
     assert.equal(
       t('fr', refusal.userMessage, refusal.details as Record<string, number>),
-      'Votre numéro a été confirmé il y a plus de 15 minutes : demandez un nouveau code pour le confirmer à nouveau.',
+      'Votre numéro a été confirmé il y a plus de 15 minutes\u00a0: demandez un nouveau code pour le confirmer à nouveau.',
     );
   });
 
@@ -222,6 +222,24 @@ describe('signing use cases', () => {
       rows.map((r) => r.status),
       ['failed', 'queued'],
     );
+  });
+
+  it('says "this link is personal" once in each mail that carries a signing link, and in no other', async () => {
+    const { rows } = await db.query<{ purpose: string; raw_sha256: string }>(
+      'SELECT purpose, raw_sha256 FROM mail_outbox ORDER BY created_at',
+    );
+    const purposes = new Set<string>();
+    for (const row of rows) {
+      const mail = await simpleParser(Buffer.from(await blobs.get(row.raw_sha256)));
+      const text = mail.text ?? '';
+      const times = text.match(/est personnel/g)?.length ?? 0;
+      const hasSigningLink = /https:\/\/sign\.example\.test\/s\/[\w-]+/.test(text);
+      assert.equal(times, hasSigningLink ? 1 : 0, `${row.purpose}: ${text}`);
+      purposes.add(row.purpose);
+    }
+    // The check covers mails with a link and mails without one.
+    for (const purpose of ['signing.turn', 'signing.reminder', 'signing.progress', 'signing.completed'])
+      assert.ok(purposes.has(purpose), purpose);
   });
 
   it('refuses a decline once the envelope has ended', async () => {

@@ -1,4 +1,11 @@
-import { type Envelope, getEnvelope, listExpiredEnvelopes, type Signer } from '../envelopes/index.js';
+import type { Queryable } from '../db/index.js';
+import {
+  type Envelope,
+  getEnvelope,
+  listExpiredEnvelopes,
+  reopenEnvelopeSeal,
+  type Signer,
+} from '../envelopes/index.js';
 import { enqueueJob } from '../jobs/index.js';
 import { isAppError } from '../shared/errors.js';
 import { endSigning } from './cancel-envelope.js';
@@ -70,22 +77,41 @@ export async function remindSigners(deps: SigningDeps): Promise<number> {
   return sent;
 }
 
-/**
- * Enqueues the seal job again for an envelope (operators' `reseal`, and the sweep for envelopes
- * `sealing` for too long with no live seal job). A fresh dedupe key: the first job may be failed.
- */
-export async function requeueSeal(deps: SigningDeps, input: { envelopeId: string }): Promise<string> {
-  return deps.db.transaction((tx) =>
-    enqueueJob(tx, deps, {
-      kind: SEAL_JOB,
-      payload: { envelopeId: input.envelopeId },
-      dedupeKey: `${SEAL_JOB}:${input.envelopeId}:${deps.ids.uuid()}`,
-      maxAttempts: 20,
-    }),
-  );
+// A fresh dedupe key each time: the envelope's earlier seal jobs may have failed.
+function enqueueSealAgain(tx: Queryable, deps: SigningDeps, envelopeId: string): Promise<string> {
+  return enqueueJob(tx, deps, {
+    kind: SEAL_JOB,
+    payload: { envelopeId },
+    dedupeKey: `${SEAL_JOB}:${envelopeId}:${deps.ids.uuid()}`,
+    maxAttempts: 20,
+  });
 }
 
-/** Envelopes stuck in `sealing` (their job failed or vanished) get a new seal job. */
+/** Enqueues the seal job again for an envelope `sealing` for too long with no live seal job. */
+export async function requeueSeal(deps: SigningDeps, input: { envelopeId: string }): Promise<string> {
+  return deps.db.transaction((tx) => enqueueSealAgain(tx, deps, input.envelopeId));
+}
+
+/**
+ * Operators' `reseal`: an envelope whose seal failed for good (after the cause was fixed) or one
+ * stuck in `sealing` goes (back) to `sealing` and, unless the caller seals it in its own process
+ * (`isQueued: false`), gets a fresh seal job in the same transaction. Returns the job's id.
+ * ENVELOPE_STATE_CONFLICT for any other status.
+ */
+export async function resealEnvelope(
+  deps: SigningDeps,
+  input: { envelopeId: string; isQueued: boolean },
+): Promise<string | null> {
+  return deps.db.transaction(async (tx) => {
+    await reopenEnvelopeSeal(tx, deps, { envelopeId: input.envelopeId });
+    return input.isQueued ? enqueueSealAgain(tx, deps, input.envelopeId) : null;
+  });
+}
+
+/**
+ * Envelopes stuck in `sealing` (their job failed or vanished) get a new seal job. `seal_failed`
+ * ones are left alone: their failure is permanent, and only an operator's reseal retries them.
+ */
 export async function sweepStuckSeals(deps: SigningDeps): Promise<string[]> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.settings.sealStuckMinutes * 60_000);
   const { rows } = await deps.db.query<{ id: string }>(

@@ -9,6 +9,7 @@ import {
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../shared/errors.js';
+import { PRIVATE_DIR_MODE } from '../shared/file-modes.js';
 
 /** Six digits from the operating system's CSPRNG, leading zeros kept. */
 export function randomOtpCode(): string {
@@ -68,7 +69,7 @@ export const OTP_SECRET_MIN_LENGTH = 32;
  */
 export function loadOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, OTP_SECRET_FILE);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
     writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
   } catch (error) {

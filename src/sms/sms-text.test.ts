@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../config/index.js';
 import { errorCatalogue, isAppError } from '../shared/errors.js';
 import { locales, t } from '../shared/i18n/index.js';
-import { assertSingleGsm7Sms, gsm7Length, otpSmsText, SMS_MAX_SEPTETS, testSmsText } from './sms-text.js';
+import {
+  assertSingleGsm7Sms,
+  gsm7Length,
+  otpSmsText,
+  SMS_MAX_SEPTETS,
+  testSmsText,
+  toGsm7Typography,
+} from './sms-text.js';
 import type { SmsSettings } from './types.js';
 
 // The longest name PARAPHE_SMS_OPERATOR_NAME accepts (30 characters), with the widest letters.
@@ -53,6 +60,16 @@ describe('SMS texts', () => {
     assert.match(fr, /Ne le communiquez à personne/);
     assert.match(en, /Do not share it/);
     assert.match(fr, /Valable 10 minutes/);
+  });
+
+  it('sends the French typography of the catalogue as its GSM-7 look-alikes, one for one', () => {
+    const typeset = 'Message de test l’opérateur\u00a0: « ok\u202f! »';
+    assert.equal(gsm7Length(typeset), null);
+    const plain = toGsm7Typography(typeset);
+    assert.equal(plain, 'Message de test l\'opérateur : " ok ! "');
+    assert.equal(plain.length, typeset.length);
+    const test = testSmsText({ locale: 'fr', operatorName: 'Paraphe' });
+    assert.equal(test, 'Message de test Paraphe : la passerelle SMS fonctionne.');
   });
 
   it('refuses characters outside GSM-7 and texts over 160 septets', () => {

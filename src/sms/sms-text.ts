@@ -24,6 +24,30 @@ export function isGsm7(text: string): boolean {
   return gsm7Length(text) !== null;
 }
 
+/**
+ * Typography the catalogues use for French (’, no-break spaces, guillemets) that GSM-7 lacks, each
+ * mapped to its plain look-alike, one character for one. Every SMS text goes through this before the
+ * GSM-7 check, so the catalogues keep one style for pages, mails and SMS while the SMS stays one
+ * cheap GSM-7 message; anything else outside GSM-7 (ê, ç) is still refused by the check.
+ */
+const GSM7_TYPOGRAPHY: Record<string, string> = {
+  '’': "'",
+  '‘': "'",
+  '“': '"',
+  '”': '"',
+  '«': '"',
+  '»': '"',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+  '–': '-',
+  '—': '-',
+};
+
+/** The text with its typographic characters replaced by their GSM-7 look-alikes. */
+export function toGsm7Typography(text: string): string {
+  return text.replace(/[’‘“”«»\u00a0\u202f–—]/g, (c) => GSM7_TYPOGRAPHY[c] ?? c);
+}
+
 /** Throws unless the text is one plain GSM-7 SMS: the cheapest form that every phone shows as written. */
 export function assertSingleGsm7Sms(text: string): string {
   const septets = gsm7Length(text);
@@ -45,15 +69,19 @@ export function otpSmsText(options: {
   validityMinutes: number;
 }): string {
   return assertSingleGsm7Sms(
-    t(options.locale, 'sms.code.text', {
-      code: options.code,
-      operator: options.operatorName,
-      minutes: options.validityMinutes,
-    }),
+    toGsm7Typography(
+      t(options.locale, 'sms.code.text', {
+        code: options.code,
+        operator: options.operatorName,
+        minutes: options.validityMinutes,
+      }),
+    ),
   );
 }
 
 /** The message `paraphe sms test` sends. */
 export function testSmsText(options: { locale: Locale; operatorName: string }): string {
-  return assertSingleGsm7Sms(t(options.locale, 'sms.test.text', { operator: options.operatorName }));
+  return assertSingleGsm7Sms(
+    toGsm7Typography(t(options.locale, 'sms.test.text', { operator: options.operatorName })),
+  );
 }

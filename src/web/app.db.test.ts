@@ -129,7 +129,7 @@ describe(`web app (${testEngine})`, () => {
     await app.close();
   });
 
-  it('lists every message in /dev/mail.json, odd ones included, with what could be read', async () => {
+  it('lists and shows every message in the dev mailbox, odd ones included, with what could be read', async () => {
     const deps = await webDeps(db);
     const bytes = (...parts: (string | number[])[]) =>
       new Uint8Array(
@@ -174,6 +174,10 @@ describe(`web app (${testEngine})`, () => {
       assert.ok(message?.unreadable, `${name} says why it cannot be read`);
     }
     assert.equal((await app.inject({ url: '/dev/mail' })).statusCode, 200);
+    const page = await app.inject({ url: `/dev/mail/${ids.nested}` });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Ce message ne peut pas être affiché/);
+    assert.match(page.body, /nested@y\.test/);
     await app.close();
   });
 

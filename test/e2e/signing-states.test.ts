@@ -120,8 +120,8 @@ describe('signing states, end to end in Chromium', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: 'Ce lien a expiré' }).waitFor();
     await screenshot(page, 'frank-expired');
     assert.deepEqual(await seriousViolations(page), []);
-    await waitForMail(svc, 'demo@paraphe.test', /Demande expirée : Devis travaux/);
-    await waitForMail(svc, 'demo@paraphe.test', /Demande annulée : Avenant/);
+    await waitForMail(svc, 'demo@paraphe.test', /Demande expirée\u00a0: Devis travaux/);
+    await waitForMail(svc, 'demo@paraphe.test', /Demande annulée\u00a0: Avenant/);
     await page.goto(links.gina as string);
     await page.getByRole('heading', { name: 'Demande annulée' }).waitFor();
     await screenshot(page, 'gina-cancelled');

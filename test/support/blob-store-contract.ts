@@ -34,6 +34,17 @@ export function blobStoreContract(
     assert.deepEqual(await store.put(bytes), ref, 'the same bytes again are the same blob');
   });
 
+  it('deletes a blob, and deleting it again is no error', async () => {
+    const { store } = await open();
+    const kept = await store.put(new TextEncoder().encode(`kept ${Math.random()}`));
+    const gone = await store.put(new TextEncoder().encode(`gone ${Math.random()}`));
+    await store.delete(gone.sha256);
+    await store.delete(gone.sha256);
+    assert.equal(await store.has(gone.sha256), false);
+    await assert.rejects(store.get(gone.sha256), { code: 'BLOB_NOT_FOUND' });
+    assert.equal(await store.has(kept.sha256), true);
+  });
+
   it('keeps an empty blob', async () => {
     const { store } = await open();
     const ref = await store.put(new Uint8Array());

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
+import { debianMasterCf, formatMasterCf, guideMainCf, guideMasterCfForTest } from './postfix-doc.js';
 import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
@@ -70,63 +71,32 @@ virtual_mailbox_maps = static:all/
 virtual_uid_maps = static:${uid}
 virtual_gid_maps = static:${gid}
 virtual_mailbox_limit = 0
-message_size_limit = 52428800
 default_transport = error:5.7.1 test instance delivers to Maildirs only
 relay_transport = error:5.7.1 test instance delivers to Maildirs only
-smtputf8_enable = yes
 biff = no
 delay_warning_time = 0
 # Retries come from postqueue -f in the tests; keep Postfix's own timer out of the way.
 queue_run_delay = 300s
 minimal_backoff_time = 300s
 maximal_backoff_time = 600s
+# From docs/operations/postfix.md, as printed:
+${guideMainCf()
+  .map(([name, value]) => `${name} = ${value}`)
+  .join('\n')}
 `;
 }
 
+/**
+ * Postfix's own services as Debian ships them, then the guide's entries: what an administrator
+ * adds is what the tests run. A service the guide defines (pickup) replaces Debian's line.
+ */
 function masterCf(o: { submissionPort: number; reinjectPort: number; filterPort: number }): string {
-  return `# service type  private unpriv  chroot  wakeup  maxproc command + args
-${o.submissionPort} inet n - n - - smtpd
-  -o syslog_name=postfix/submission
-  -o content_filter=signfilter:[127.0.0.1]:${o.filterPort}
-  -o receive_override_options=no_address_mappings
-pickup    unix  n       -       n       60      1       pickup
-  -o content_filter=signfilter:[127.0.0.1]:${o.filterPort}
-  -o receive_override_options=no_address_mappings
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-virtual   unix  -       n       n       -       -       virtual
-lmtp      unix  -       -       n       -       -       lmtp
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-signfilter unix -       -       n       -       10      lmtp
-  -o syslog_name=postfix/signfilter
-  -o lmtp_send_xforward_command=yes
-127.0.0.1:${o.reinjectPort} inet n - n - 10 smtpd
-  -o syslog_name=postfix/reinject
-  -o content_filter=
-  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
-  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
-  -o smtpd_client_restrictions=
-  -o smtpd_helo_restrictions=
-  -o smtpd_sender_restrictions=
-  -o smtpd_relay_restrictions=permit_mynetworks,reject
-  -o smtpd_recipient_restrictions=permit_mynetworks,reject
+  const guide = guideMasterCfForTest(o);
+  const isInGuide = (name: string | undefined) => guide.some((s) => s.columns[0] === name);
+  const debian = debianMasterCf().filter((s) => !isInGuide(s.columns[0]));
+  return `# Debian's master.cf without its port 25 listener, then docs/operations/postfix.md's entries:
+${formatMasterCf(debian)}
+${formatMasterCf(guide)}
 `;
 }
 

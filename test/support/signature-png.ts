@@ -19,3 +19,11 @@ export function signaturePng(width = 300, height = 100, o: { dots?: number } = {
       }
   return encodePng({ width, height, rgb, alpha });
 }
+
+/** Issue 11's repro: a valid 200x80 PNG header, then image data that is not a PNG stream. */
+export function junkDataPng(seed = 13): Uint8Array {
+  const png = signaturePng(200, 80);
+  const idatData = 8 + 25 + 8;
+  for (let i = idatData; i < png.length - 16; i++) png[i] = (i * 7919 + seed) & 0xff;
+  return png;
+}

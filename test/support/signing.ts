@@ -6,17 +6,19 @@ import { createAccount } from '../../src/accounts/index.js';
 import { type BlobStore, openFsBlobStore } from '../../src/blobs/index.js';
 import type { Db } from '../../src/db/index.js';
 import { createEnvelope, issueSignerLink } from '../../src/envelopes/index.js';
+import { createWorker, type Worker } from '../../src/jobs/index.js';
 import { ensureDevSealKey } from '../../src/keys/index.js';
 import type { SealKey } from '../../src/pdf/index.js';
 import { type Clock, type ManualClock, manualClock } from '../../src/shared/clock.js';
 import { isAppError } from '../../src/shared/errors.js';
 import { randomIds } from '../../src/shared/ids.js';
 import type { SigningDeps, SigningSettings, SubmitSignatureInput } from '../../src/signing/index.js';
-import { checkSigningCode, sendSigningCode } from '../../src/signing/index.js';
+import { checkSigningCode, sendSigningCode, signingJobs, submitSignature } from '../../src/signing/index.js';
 import { devSmsSender } from '../../src/sms/index.js';
 import { freshDb } from './db.js';
+import { silentLogger } from './logger.js';
 import { makeTestPdf } from './make-pdf.js';
-import { signaturePng } from './signature-png.js';
+import { junkDataPng, signaturePng } from './signature-png.js';
 import { latestDevCode, testSmsSettings } from './sms.js';
 
 export interface TestEnvelope {
@@ -35,6 +37,17 @@ export interface SigningFixture {
   newEnvelope(key: string, addresses: string[]): Promise<TestEnvelope>;
   /** Sends a code to the signer's phone and confirms it, as the page does. */
   confirmPhone(token: string, phone: string): Promise<void>;
+  /**
+   * A one-signer envelope, signed, whose stored image the stamp cannot decode: what a junk PNG
+   * accepted before submit decoded images (issue 11, defect 1) left behind. Returns the sha256 of
+   * the good image it replaced.
+   */
+  signedWithUndecodableImage(key: string, phone: string): Promise<TestEnvelope & { goodSha: string }>;
+  /**
+   * A worker running the signing jobs. Wide enough to claim every due job at once: the mail jobs
+   * queued beside a seal job have no handler here (delivery is not under test) and only go back.
+   */
+  signingWorker(): Worker;
   /** A valid submit: a real drawn PNG placed on page `page` of the document. */
   request(token: string, documentId: string, page?: number): SubmitSignatureInput;
   close(): Promise<void>;
@@ -52,15 +65,18 @@ export async function errorCode(promise: Promise<unknown>): Promise<string> {
 }
 
 /**
- * Everything the signing use cases need around a fresh database: blobs in a temporary folder, a
- * frozen clock, the dev SMS outbox, a generated dev seal key, and one account to send from.
+ * Everything the signing use cases need around a fresh database (or `db`, already migrated):
+ * blobs in a temporary folder (or `blobsDir`), a frozen clock, the dev SMS outbox, a generated
+ * dev seal key, and one account to send from.
  */
-export async function signingFixture(now = '2026-11-26T09:00:00Z'): Promise<SigningFixture> {
-  const db = await freshDb();
-  const clock = manualClock(now);
+export async function signingFixture(
+  o: { now?: string; db?: Db; blobsDir?: string } = {},
+): Promise<SigningFixture> {
+  const db = o.db ?? (await freshDb());
+  const clock = manualClock(o.now ?? '2026-11-26T09:00:00Z');
   const dir = mkdtempSync(path.join(tmpdir(), 'paraphe-signing-'));
   const ids = randomIds;
-  const blobs = await openFsBlobStore({ root: dir, ids });
+  const blobs = await openFsBlobStore({ root: o.blobsDir ?? dir, ids });
   const key = await ensureDevSealKey(path.join(dir, 'keys'));
   const deps = testSigningDeps({ db, blobs, clock, getKey: async () => key });
   const account = await createAccount(
@@ -135,6 +151,33 @@ export async function signingFixture(now = '2026-11-26T09:00:00Z'): Promise<Sign
     assert.equal(check.status, 'confirmed');
   }
 
+  const request = (token: string, documentId: string, page = 2): SubmitSignatureInput => ({
+    token,
+    imagePng: signaturePng(),
+    method: 'drawn',
+    placements: [{ documentId, page, x: 300, y: 600, width: 150, height: 50 }],
+    isConsentGiven: true,
+    ip: '192.0.2.1',
+    userAgent: 'test',
+  });
+
+  async function signedWithUndecodableImage(key: string, phone: string) {
+    const envelope = await newEnvelope(key, ['solo@example.test']);
+    const token = envelope.tokens[0] as string;
+    await confirmPhone(token, phone);
+    await submitSignature(deps, request(token, envelope.documentId));
+    const junk = await blobs.put(junkDataPng(key.length));
+    const { rows } = await db.query<{ image_sha256: string }>(
+      'SELECT image_sha256 FROM signatures WHERE envelope_id = $1',
+      [envelope.envelopeId],
+    );
+    await db.query('UPDATE signatures SET image_sha256 = $2 WHERE envelope_id = $1', [
+      envelope.envelopeId,
+      junk.sha256,
+    ]);
+    return { ...envelope, goodSha: rows[0]?.image_sha256 ?? '' };
+  }
+
   return {
     db,
     blobs,
@@ -142,15 +185,20 @@ export async function signingFixture(now = '2026-11-26T09:00:00Z'): Promise<Sign
     deps,
     newEnvelope,
     confirmPhone,
-    request: (token, documentId, page = 2) => ({
-      token,
-      imagePng: signaturePng(),
-      method: 'drawn',
-      placements: [{ documentId, page, x: 300, y: 600, width: 150, height: 50 }],
-      isConsentGiven: true,
-      ip: '192.0.2.1',
-      userAgent: 'test',
-    }),
+    signedWithUndecodableImage,
+    signingWorker: () =>
+      createWorker({
+        db,
+        clock,
+        ids,
+        logger: silentLogger,
+        jobs: signingJobs(deps),
+        concurrency: 50,
+        leaseSeconds: 60,
+        pollMs: 10,
+        stopGraceSeconds: 5,
+      }),
+    request,
     async close() {
       await db.close();
       rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,8 @@ export interface SinkMessage {
   rcptArgs: Array<Record<string, string | true>>;
   raw: Buffer;
   sha256: string;
+  /** smtp-server's id of the connection it came on: tells reused connections from new ones. */
+  connectionId: string;
 }
 
 export interface SmtpSink {
@@ -61,6 +63,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           rcptArgs: session.envelope.rcptTo.map((r) => (r.args ? r.args : {})),
           raw,
           sha256: createHash('sha256').update(raw).digest('hex'),
+          connectionId: session.id,
         });
         callback();
       });

@@ -25,33 +25,43 @@ export interface NextHop {
 /**
  * The relay, over a small pool of open sessions: Postfix's smtpd costs a process wake-up and a
  * greeting per connection, which a busy filter should not pay per message. A session the relay
- * closed (idle timeout, 421) is noticed by its socket and never reused.
+ * closed (idle timeout, 421) is noticed by its socket and never reused. A session is also retired
+ * after `maxAgeMs` in use: an smtpd keeps the settings it started with for as long as its
+ * connection lives, so without this a `postfix reload` of the re-injection service would never
+ * reach a busy filter.
  */
 export function relayNextHop(
   url: string,
-  options: { maxIdle?: number; idleMs?: number } = {},
+  options: { maxIdle?: number; idleMs?: number; maxAgeMs?: number; nowMs?: () => number } = {},
 ): NextHop & {
   close(): Promise<void>;
 } {
   const target = parseRelayUrl(url);
   const idle: Array<{ session: SmtpSession; timer: NodeJS.Timeout }> = [];
+  const openedAt = new WeakMap<SmtpSession, number>();
   const maxIdle = options.maxIdle ?? 8;
   const idleMs = options.idleMs ?? 20_000;
+  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const nowMs = options.nowMs ?? (() => performance.now());
+  const isReusable = (session: SmtpSession) =>
+    session.isUsable && nowMs() - (openedAt.get(session) ?? Number.NEGATIVE_INFINITY) < maxAgeMs;
   const take = async (): Promise<SmtpSession> => {
     for (let entry = idle.pop(); entry; entry = idle.pop()) {
       clearTimeout(entry.timer);
-      if (entry.session.isUsable) return entry.session;
+      if (isReusable(entry.session)) return entry.session;
       await entry.session.close();
     }
-    return openSmtpSession({
+    const session = await openSmtpSession({
       host: target.host,
       port: target.port,
       isTls: target.isTls,
       ...(target.auth ? { auth: target.auth } : {}),
     });
+    openedAt.set(session, nowMs());
+    return session;
   };
   const give = (session: SmtpSession) => {
-    if (!session.isUsable || idle.length >= maxIdle) {
+    if (!isReusable(session) || idle.length >= maxIdle) {
       void session.close();
       return;
     }

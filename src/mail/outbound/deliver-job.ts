@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineJob, JobDeferral, type JobDefinition } from '../../jobs/index.js';
 import { isAppError } from '../../shared/errors.js';
-import { deliverOutgoingMail, MAIL_DELIVER_JOB, type OutboxDeliveryDeps } from './outbox.js';
+import { MAIL_DELIVER_JOB } from './enqueue-outgoing-mail.js';
+import { deliverOutgoingMail, type OutboxDeliveryDeps } from './outbox.js';
 
 const MailDeliverPayloadSchema = z.object({ outboxId: z.string().uuid() });
 

@@ -122,15 +122,25 @@ export async function listDevMail(
   return rows.map(toSummary);
 }
 
+async function findDevMailRow(db: Queryable, id: string): Promise<DevMailRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('HTTP_NOT_FOUND', `not a dev mail id: ${id}`);
+  const { rows } = await db.query<DevMailRow>('SELECT * FROM dev_mail WHERE id = $1', [id]);
+  const row = rows[0];
+  if (!row) throw new AppError('HTTP_NOT_FOUND', `no dev mail ${id}`);
+  return row;
+}
+
+/** One message's row, without its bytes (which may be unreadable). */
+export async function getDevMailSummary(db: Queryable, id: string): Promise<DevMailSummary> {
+  return toSummary(await findDevMailRow(db, id));
+}
+
 /** One message with its raw bytes. */
 export async function getDevMail(
   db: Queryable,
   blobs: BlobStore,
   id: string,
 ): Promise<DevMailSummary & { raw: Uint8Array }> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('HTTP_NOT_FOUND', `not a dev mail id: ${id}`);
-  const { rows } = await db.query<DevMailRow>('SELECT * FROM dev_mail WHERE id = $1', [id]);
-  const row = rows[0];
-  if (!row) throw new AppError('HTTP_NOT_FOUND', `no dev mail ${id}`);
+  const row = await findDevMailRow(db, id);
   return { ...toSummary(row), raw: await blobs.get(row.raw_sha256) };
 }

@@ -4,23 +4,27 @@ export {
   type DevMailSummary,
   devMailTransport,
   getDevMail,
+  getDevMailSummary,
   listDevMail,
   storeDevMail,
 } from './dev-mailbox.js';
+export {
+  enqueueOutgoingMail,
+  MAIL_DELIVER_JOB,
+  type OutboxMail,
+  type RefusalNotice,
+} from './enqueue-outgoing-mail.js';
 export { buildWithOriginal, type OriginalAttachment } from './original-attachment.js';
 export {
   type DeliveryOutcome,
   deliverNow,
   deliverOutgoingMail,
-  enqueueOutgoingMail,
   listOutgoingMail,
-  MAIL_DELIVER_JOB,
   type OutboxDeliveryDeps,
   type OutboxEntry,
-  type OutboxMail,
   type OutboxStatus,
-  type RefusalNotice,
 } from './outbox.js';
+export { MAIL_PURGE_JOB, mailPurgeJob, mailPurgeSchedule, purgeOutbox } from './purge-outbox.js';
 export {
   has8BitBytes,
   parseRelayUrl,

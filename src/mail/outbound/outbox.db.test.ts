@@ -13,7 +13,8 @@ import { manualClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
 import { createLogger } from '../../shared/logger.js';
 import { mailDeliverJob } from './deliver-job.js';
-import { deliverNow, deliverOutgoingMail, enqueueOutgoingMail, listOutgoingMail } from './outbox.js';
+import { enqueueOutgoingMail } from './enqueue-outgoing-mail.js';
+import { deliverNow, deliverOutgoingMail, listOutgoingMail } from './outbox.js';
 import type { MailTransport, OutgoingMail } from './types.js';
 
 function recordingTransport(): MailTransport & { sent: OutgoingMail[]; failNext: number } {

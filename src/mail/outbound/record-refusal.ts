@@ -1,7 +1,7 @@
 import type { AppError } from '../../shared/errors.js';
 import { buildRefusalNotice } from './build-refusal-notice.js';
+import { enqueueOutgoingMail } from './enqueue-outgoing-mail.js';
 import type { ClaimedOutboxRow, OutboxDeliveryDeps } from './outbox.js';
-import { enqueueOutgoingMail } from './outbox.js';
 
 /**
  * Ends a delivery the next hop refused for good (5xx): retrying cannot change its answer, and

@@ -14,7 +14,8 @@ import { createWorker, listJobs } from '../../jobs/index.js';
 import { manualClock } from '../../shared/clock.js';
 import { randomIds } from '../../shared/ids.js';
 import { mailDeliverJob } from './deliver-job.js';
-import { deliverOutgoingMail, enqueueOutgoingMail, listOutgoingMail, type OutboxMail } from './outbox.js';
+import { enqueueOutgoingMail, type OutboxMail } from './enqueue-outgoing-mail.js';
+import { deliverOutgoingMail, listOutgoingMail } from './outbox.js';
 import { relayMailTransport } from './relay-transport.js';
 import type { MailTransport } from './types.js';
 

@@ -69,3 +69,8 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
   for (const entry of ranked) if (isLocale(entry.lang)) return entry.lang;
   return defaultLocale;
 }
+
+/** Every key and its sentence in one language: for checks over the whole catalogue (typography). */
+export function catalogueEntries(locale: Locale): [key: string, text: string][] {
+  return [...tables[locale]];
+}

@@ -130,8 +130,41 @@ export class SignaturePad {
     if (!ctx) throw new Error('no 2d canvas');
     // Thicker than on screen: the image is shrunk to a stamp of ~150 pt.
     drawStrokes(ctx, this.strokes, width, height, width / 90);
-    return out.toDataURL('image/png');
+    return inkOnly(out);
   }
+}
+
+/**
+ * The canvas cropped to its ink plus a small margin, as a PNG: the placed stamp then previews
+ * what the server stores (it crops the same way, whatever it receives) and the signature fills
+ * its box instead of the pad's empty space. The whole canvas when nothing is drawn.
+ */
+export function inkOnly(canvas: HTMLCanvasElement): string {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d canvas');
+  const { width, height } = canvas;
+  const alpha = ctx.getImageData(0, 0, width, height).data;
+  let left = width;
+  let top = height;
+  let right = -1;
+  let bottom = -1;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if ((alpha[(y * width + x) * 4 + 3] ?? 0) >= 32) {
+        if (x < left) left = x;
+        if (x > right) right = x;
+        if (y < top) top = y;
+        if (y > bottom) bottom = y;
+      }
+  if (right < 0) return canvas.toDataURL('image/png');
+  const margin = Math.max(2, Math.round(Math.min(right - left + 1, bottom - top + 1) * 0.04));
+  const x = Math.max(0, left - margin);
+  const y = Math.max(0, top - margin);
+  const out = document.createElement('canvas');
+  out.width = Math.min(width, right + 1 + margin) - x;
+  out.height = Math.min(height, bottom + 1 + margin) - y;
+  out.getContext('2d')?.drawImage(canvas, x, y, out.width, out.height, 0, 0, out.width, out.height);
+  return out.toDataURL('image/png');
 }
 
 const INK = '#0b1f5c';
@@ -171,22 +204,30 @@ function drawStrokes(
   }
 }
 
-/** A typed name in the handwriting font, fitted to the image. */
-export function typedSignaturePng(name: string, width: number, height: number, font: string): string {
+/** A typed name in the handwriting font, fitted to a canvas of the image's size. */
+export function typedSignatureCanvas(
+  name: string,
+  o: { width: number; height: number; font: string },
+): HTMLCanvasElement {
   const out = document.createElement('canvas');
-  out.width = width;
-  out.height = height;
+  out.width = o.width;
+  out.height = o.height;
   const ctx = out.getContext('2d');
   if (!ctx) throw new Error('no 2d canvas');
-  let size = height * 0.5;
-  ctx.font = `${size}px "${font}"`;
-  while (size > 10 && ctx.measureText(name).width > width * 0.92) {
+  let size = o.height * 0.5;
+  ctx.font = `${size}px "${o.font}"`;
+  while (size > 10 && ctx.measureText(name).width > o.width * 0.92) {
     size -= 2;
-    ctx.font = `${size}px "${font}"`;
+    ctx.font = `${size}px "${o.font}"`;
   }
   ctx.fillStyle = INK;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(name, width / 2, height * 0.55);
-  return out.toDataURL('image/png');
+  ctx.fillText(name, o.width / 2, o.height * 0.55);
+  return out;
+}
+
+/** A typed name in the handwriting font, fitted to the image. */
+export function typedSignaturePng(name: string, width: number, height: number, font: string): string {
+  return typedSignatureCanvas(name, { width, height, font }).toDataURL('image/png');
 }

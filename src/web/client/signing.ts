@@ -1,6 +1,6 @@
 import { fill } from '../../shared/i18n/fill.js';
 import { DocumentView } from './documents.js';
-import { SignaturePad, typedSignaturePng } from './pad.js';
+import { inkOnly, SignaturePad, typedSignatureCanvas, typedSignaturePng } from './pad.js';
 
 const IMAGE = { width: 600, height: 200 };
 const FONT = 'Homemade Apple';
@@ -60,7 +60,7 @@ async function start(root: HTMLElement): Promise<void> {
     else
       image =
         typedInput.value.trim().length >= 2
-          ? typedSignaturePng(typedInput.value.trim(), IMAGE.width, IMAGE.height, FONT)
+          ? inkOnly(typedSignatureCanvas(typedInput.value.trim(), { ...IMAGE, font: FONT }))
           : null;
     if (image) show('draw-error', null);
     for (const d of docs) d.refreshImages();

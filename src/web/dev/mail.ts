@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { type DevMailSummary, getDevMail, listDevMail } from '../../mail/outbound/index.js';
+import {
+  type DevMailSummary,
+  getDevMail,
+  getDevMailSummary,
+  listDevMail,
+} from '../../mail/outbound/index.js';
 import { t } from '../../shared/i18n/index.js';
 import type { WebDeps } from '../deps.js';
 import { html } from '../views/html.js';
@@ -29,6 +34,8 @@ export interface DevMailView {
   envelopeFrom: string;
   recipients: string[];
   subject: string;
+  /** The From header as written, else the envelope sender. */
+  from: string;
   createdAt: string;
   sizeBytes: number;
   text: string;
@@ -53,6 +60,7 @@ export async function viewDevMail(
     envelopeFrom: m.envelopeFrom,
     recipients: m.recipients,
     subject: m.subject,
+    from: m.envelopeFrom,
     createdAt: m.createdAt.toISOString(),
     sizeBytes: m.sizeBytes,
     text: '',
@@ -66,6 +74,7 @@ export async function viewDevMail(
     return {
       ...base,
       subject: parsed.subject ?? m.subject,
+      from: parsed.from?.text ?? m.envelopeFrom,
       text: parsed.text ?? '',
       html: typeof parsed.html === 'string' ? parsed.html : '',
       attachments: attachmentsOf(parsed),
@@ -103,33 +112,30 @@ ${
 
   app.get<Params>('/dev/mail/:id', async (request, reply) => {
     const { locale } = request;
-    const mail = await getDevMail(deps.db, deps.blobs, request.params.id);
-    const parsed = await parse(mail.raw);
-    const attachments = attachmentsOf(parsed);
+    const mail = await viewDevMail(deps, await getDevMailSummary(deps.db, request.params.id));
     const body = html`<p><a href="/dev/mail">← ${t(locale, 'dev.mail.back')}</a></p>
-<h1>${parsed.subject ?? mail.subject}</h1>
+<h1>${mail.subject}</h1>
 <table>
-<tr><th scope="row">${t(locale, 'dev.mail.from')}</th><td>${parsed.from?.text ?? mail.envelopeFrom}</td></tr>
+<tr><th scope="row">${t(locale, 'dev.mail.from')}</th><td>${mail.from}</td></tr>
 <tr><th scope="row">${t(locale, 'dev.mail.to')}</th><td>${mail.recipients.join(', ')}</td></tr>
-<tr><th scope="row">${t(locale, 'dev.mail.date')}</th><td>${mail.createdAt.toISOString()}</td></tr>
+<tr><th scope="row">${t(locale, 'dev.mail.date')}</th><td>${mail.createdAt}</td></tr>
 </table>
-<p><a class="button secondary" href="/dev/mail/${mail.id}/raw" download>${t(locale, 'dev.mail.raw')}</a></p>
+${mail.unreadable ? html`<p class="muted">${t(locale, 'dev.mail.unreadable', { reason: mail.unreadable })}</p>` : ''}
+<p><a class="button secondary" href="${mail.rawUrl}" download>${t(locale, 'dev.mail.raw')}</a></p>
 ${
-  attachments.length > 0
-    ? html`<h2>${t(locale, 'dev.mail.attachments')}</h2><ul>${attachments.map(
+  mail.attachments.length > 0
+    ? html`<h2>${t(locale, 'dev.mail.attachments')}</h2><ul>${mail.attachments.map(
         (a) =>
           html`<li><a href="/dev/mail/${mail.id}/attachments/${a.index}">${a.filename}</a> <span class="meta">${a.contentType}, ${t(locale, 'dev.mail.size', { bytes: a.sizeBytes })}</span></li>`,
       )}</ul>`
     : ''
 }
-${typeof parsed.html === 'string' ? html`<h2>${t(locale, 'dev.mail.html')}</h2><iframe class="mail-html" title="${t(locale, 'dev.mail.html')}" src="/dev/mail/${mail.id}/html"></iframe>` : ''}
+${mail.html ? html`<h2>${t(locale, 'dev.mail.html')}</h2><iframe class="mail-html" title="${t(locale, 'dev.mail.html')}" src="/dev/mail/${mail.id}/html"></iframe>` : ''}
 <h2>${t(locale, 'dev.mail.text')}</h2>
-<pre>${parsed.text ?? ''}</pre>`;
+<pre>${mail.text}</pre>`;
     return reply
       .type('text/html; charset=utf-8')
-      .send(
-        layout({ locale, title: parsed.subject ?? mail.subject, body, currentUrl: request.url, isDev: true }),
-      );
+      .send(layout({ locale, title: mail.subject, body, currentUrl: request.url, isDev: true }));
   });
 
   app.get<Params>('/dev/mail/:id/html', async (request, reply) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { testEngine } from '../../../test/support/db.js';
-import { signaturePng } from '../../../test/support/signature-png.js';
+import { junkDataPng, signaturePng } from '../../../test/support/signature-png.js';
 import { type SigningFixture, signingFixture, type TestEnvelope } from '../../../test/support/signing.js';
 import { webDeps } from '../../../test/support/web.js';
 import { getEnvelope } from '../../envelopes/index.js';
@@ -29,14 +29,6 @@ async function postSignature(
       consent: true,
     },
   });
-}
-
-/** The issue's repro: a valid 200x80 PNG header, then image data that is not a PNG stream. */
-function junkImageData(): Uint8Array {
-  const png = Buffer.from(signaturePng(200, 80));
-  const idatData = 8 + 25 + 8;
-  for (let i = idatData; i < png.length - 16; i++) png[i] = (i * 7919 + 13) & 0xff;
-  return png;
 }
 
 describe(`POST /s/<token>/sign checks the drawing itself (${testEngine})`, () => {
@@ -73,7 +65,7 @@ describe(`POST /s/<token>/sign checks the drawing itself (${testEngine})`, () =>
     const token = envelope.tokens[0] as string;
     const fr = await postSignature(app, {
       token,
-      png: junkImageData(),
+      png: junkDataPng(),
       documentId: envelope.documentId,
       lang: 'fr',
     });
@@ -84,7 +76,7 @@ describe(`POST /s/<token>/sign checks the drawing itself (${testEngine})`, () =>
     });
     const en = await postSignature(app, {
       token,
-      png: junkImageData(),
+      png: junkDataPng(),
       documentId: envelope.documentId,
       lang: 'en',
     });

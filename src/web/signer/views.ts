@@ -55,6 +55,7 @@ const SIGNED_NEXT: Record<EnvelopeStatus, string> = {
   declined: 'signing.state.signed.declined',
   expired: 'signing.state.signed.expired',
   cancelled: 'signing.state.signed.cancelled',
+  seal_failed: 'signing.state.signed.sealFailed',
 };
 
 /** The page for every state but "your turn": one clear sentence of what happened and what comes next. */

@@ -29,6 +29,7 @@ const config: SignRequestConfig = {
   publicUrl: 'https://sign.example.org',
   expiryDays: 30,
   notifyFrom: 'Paraphe <noreply@sign.example.org>',
+  maxReplyBytes: 35 * 1024 * 1024,
 };
 const pdf = minimalPdf('Contrat');
 let messageCounter = 0;
@@ -159,9 +160,9 @@ describe('handleSignRequest', () => {
     assert.equal(carol.subject, 'Contrat de vente');
     assert.match(
       carol.text ?? '',
-      /^Alice Martin \(alice@acme\.test\) vous demande de signer : contrat\.pdf\nVous signerez en 2e, après bob@example\.org\./,
+      /^Alice Martin \(alice@acme\.test\) vous demande de signer\u00a0: contrat\.pdf\nVous signerez en 2e, après bob@example\.org\./,
     );
-    assert.match(carol.text ?? '', /Pour signer : https:\/\/sign\.example\.org\/s\/[A-Za-z0-9_-]{43}\n/);
+    assert.match(carol.text ?? '', /Pour signer\u00a0: https:\/\/sign\.example\.org\/s\/[A-Za-z0-9_-]{43}\n/);
     assert.deepEqual(carol.attachments[0]?.content, pdf);
     const erin = await simpleParser(copies.find((c) => c.recipients[0] === 'erin@example.org')?.raw ?? '');
     assert.equal(erin.subject, 'Contrat de vente');
@@ -317,7 +318,7 @@ describe('handleSignRequest', () => {
     {
       name: 'an attachment over the limit',
       code: 'SIGN_REQUEST_ATTACHMENT_TOO_LARGE',
-      text: /La pièce jointe photos\.zip pèse 0,2 Mo ; le maximum est 0,1 Mo par pièce jointe\./,
+      text: /La pièce jointe photos\.zip pèse 0,2 Mo\u00a0; le maximum est 0,1 Mo par pièce jointe\./,
       message: () =>
         compose({
           to: ['bob@example.org'],
@@ -331,7 +332,7 @@ describe('handleSignRequest', () => {
     {
       name: 'too many signers',
       code: 'SIGN_REQUEST_TOO_MANY_SIGNERS',
-      text: /Le message compte 4 signataires \(À et Cc\) ; le maximum est 3\./,
+      text: /Le message compte 4 signataires \(À et Cc\)\u00a0; le maximum est 3\./,
       message: () =>
         compose({ to: ['a@example.org', 'b@example.org', 'c@example.org'], cc: ['d@example.org'] }),
       recipients: ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org'],
@@ -404,7 +405,7 @@ describe('handleSignRequest', () => {
       assert.equal(reply?.purpose, 'sender.refusal');
       assert.deepEqual(reply?.recipients, ['alice@acme.test']);
       const parsed = await simpleParser(reply?.raw ?? '');
-      assert.equal(parsed.subject, 'Demande de signature non envoyée : Contrat de vente');
+      assert.equal(parsed.subject, 'Demande de signature non envoyée\u00a0: Contrat de vente');
       assert.match(parsed.text ?? '', mistake.text);
       assert.match(parsed.text ?? '', /envoyez à nouveau votre message avec \*SIGN dans l’objet/);
       assert.equal(parsed.headers.get('auto-submitted'), 'auto-replied');
@@ -415,4 +416,32 @@ describe('handleSignRequest', () => {
       assert.equal(await countOutbox(), before + 1, 'a retried delivery does not reply twice');
     });
   }
+
+  it('leaves the original out of a refusal reply that would exceed the size limit, and still explains', async () => {
+    const raw = await compose({
+      to: ['bob@example.org'],
+      attachments: [
+        { filename: 'contrat.pdf', content: pdf },
+        { filename: 'photos.zip', content: Buffer.alloc(200_000, 7) },
+      ],
+    });
+    // The original alone fits; a reply carrying it whole would not.
+    const maxReplyBytes = raw.length + 500;
+    const outcome = await handleSignRequest(
+      { ...deps, config: { ...config, maxReplyBytes } },
+      { raw, mailFrom: 'alice@acme.test', recipients: ['bob@example.org'], sender, receivedAt: clock.now() },
+    );
+    assert.equal(outcome.outcome, 'refused');
+    const [reply] = (await outbox({ to: 'alice@acme.test' })).slice(-1);
+    assert.ok(reply && reply.raw.length <= maxReplyBytes, `reply of ${reply?.raw.length} bytes`);
+    const parsed = await simpleParser(reply.raw);
+    assert.match(parsed.text ?? '', /photos\.zip pèse 0,2 Mo/);
+    assert.match(
+      parsed.text ?? '',
+      /trop volumineux pour être joint à cette réponse\u00a0: seuls ses en-têtes le sont/,
+    );
+    assert.equal(attachedOriginal(reply.raw), null);
+    const headers = parsed.attachments.find((a) => a.contentType === 'text/rfc822-headers');
+    assert.match(headers?.content.toString() ?? '', /Subject: Contrat de vente \*SIGN/);
+  });
 });

@@ -233,6 +233,7 @@ async function refuse(
     marker: deps.config.marker,
     problems: ctx.problems,
     original: ctx.input.raw,
+    maxBytes: deps.config.maxReplyBytes,
     inReplyTo: ctx.facts.messageId,
     messageId: `<${deps.ids.uuid()}@paraphe>`,
     date: deps.clock.now(),

@@ -19,6 +19,8 @@ export interface SignRequestConfig {
   expiryDays: number;
   /** From address of the replies Paraphe writes to senders. */
   notifyFrom: string;
+  /** Largest reply the next hop takes (PARAPHE_MAIL_MAX_BYTES): beyond, the original is left out. */
+  maxReplyBytes: number;
 }
 
 export interface SignRequestInput {

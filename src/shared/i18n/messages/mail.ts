@@ -7,13 +7,13 @@ import { defineMessages } from '../define.js';
 export const mailMessages = defineMessages({
   fr: {
     'error.MAIL_RELAY_UNAVAILABLE':
-      'Le serveur de messagerie suivant est momentanément indisponible ; le message sera renvoyé.',
+      'Le serveur de messagerie suivant est momentanément indisponible ; le message sera renvoyé.',
     'error.MAIL_RELAY_REJECTED': 'Le serveur de messagerie suivant a refusé le message.',
     'error.MAIL_OUTBOX_NOT_FOUND': 'Message sortant introuvable.',
     'error.MAIL_OUTBOX_BUSY': 'Ce message est déjà en cours d’envoi.',
-    'error.MAIL_CLIENT_NOT_ALLOWED': "Cette adresse n'est pas autorisée à transmettre du courrier à Paraphe.",
+    'error.MAIL_CLIENT_NOT_ALLOWED': 'Cette adresse n’est pas autorisée à transmettre du courrier à Paraphe.',
     'error.MAIL_TOO_LARGE': 'Le message dépasse la taille maximale acceptée.',
-    'error.MAIL_FILTER_FAILED': 'Le message n’a pas pu être traité ; il sera présenté de nouveau.',
+    'error.MAIL_FILTER_FAILED': 'Le message n’a pas pu être traité ; il sera présenté de nouveau.',
     'mail.refusal.subject': 'Message non remis à {recipients}',
     'mail.refusal.body':
       'Le serveur de messagerie de {recipients} a refusé définitivement le message que Paraphe lui transmettait de votre part. Il ne sera pas renvoyé.',

@@ -2,32 +2,32 @@ import { defineMessages } from '../define.js';
 
 export const pdfMessages = defineMessages({
   fr: {
-    'error.PDF_NOT_PDF': "Le fichier {fileName} n'est pas un PDF lisible.",
+    'error.PDF_NOT_PDF': 'Le fichier {fileName} n’est pas un PDF lisible.',
     'error.PDF_DAMAGED':
       'Le fichier {fileName} est endommagé et ne peut pas être réparé. Enregistrez-le à nouveau en PDF puis renvoyez-le.',
     'error.PDF_ENCRYPTED_USER_PASSWORD':
       'Le fichier {fileName} est protégé par un mot de passe. Envoyez une version sans mot de passe.',
     'error.PDF_ENCRYPTED_OWNER_PASSWORD':
-      'Le fichier {fileName} est protégé contre les modifications (mot de passe du propriétaire) : il ne peut pas recevoir de signature. Envoyez une version sans protection.',
+      'Le fichier {fileName} est protégé contre les modifications (mot de passe du propriétaire) : il ne peut pas recevoir de signature. Envoyez une version sans protection.',
     'error.PDF_NO_PAGES': 'Le fichier {fileName} ne contient aucune page.',
     'error.PDF_CERTIFIED':
-      "Le fichier {fileName} est déjà certifié et n'accepte plus de modification : il ne peut pas être signé à nouveau. Envoyez la version non certifiée.",
+      'Le fichier {fileName} est déjà certifié et n’accepte plus de modification : il ne peut pas être signé à nouveau. Envoyez la version non certifiée.',
     'error.PDF_DYNAMIC_XFA':
       'Le fichier {fileName} est un formulaire dynamique (XFA) dont le contenu ne peut pas recevoir de signature visible. Imprimez-le en PDF puis renvoyez-le.',
-    'error.PDF_PAGE_OUT_OF_RANGE': "La page {page} n'existe pas dans le fichier {fileName}.",
-    'error.PDF_STAMP_RECT_INVALID': "L'emplacement de la signature sort de la page {page}.",
-    'error.PDF_STAMP_IMAGE_INVALID': "L'image de la signature n'est pas une image PNG valide.",
-    'error.PDF_SIGNATURE_TOO_LARGE': "Le scellement du document a échoué. L'opération sera réessayée.",
-    'error.PDF_OUTPUT_INVALID': "Le scellement du document a échoué. L'opération sera réessayée.",
+    'error.PDF_PAGE_OUT_OF_RANGE': 'La page {page} n’existe pas dans le fichier {fileName}.',
+    'error.PDF_STAMP_RECT_INVALID': 'L’emplacement de la signature sort de la page {page}.',
+    'error.PDF_STAMP_IMAGE_INVALID': 'L’image de la signature n’est pas une image PNG valide.',
+    'error.PDF_SIGNATURE_TOO_LARGE': 'Le scellement du document a échoué. L’opération sera réessayée.',
+    'error.PDF_OUTPUT_INVALID': 'Le scellement du document a échoué. L’opération sera réessayée.',
     'pdf.stamp.signedElectronically': 'Signé électroniquement',
     'pdf.stamp.signedOn': 'Signé électroniquement le {date}',
     'pdf.evidence.title': 'Dossier de preuve',
     'pdf.evidence.envelope': 'Enveloppe',
     'pdf.evidence.sealedAt': 'Scellé le',
     'pdf.evidence.testWarning':
-      'TEST — non fiable : ce document est scellé avec un certificat de test. Il n’a aucune valeur probante.',
+      'TEST — non fiable : ce document est scellé avec un certificat de test. Il n’a aucune valeur probante.',
     'pdf.evidence.approvalNote':
-      'Ce document portait déjà une signature électronique. Elle a été conservée intacte ; le sceau de Paraphe est donc une signature d’approbation et non une certification.',
+      'Ce document portait déjà une signature électronique. Elle a été conservée intacte ; le sceau de Paraphe est donc une signature d’approbation et non une certification.',
     'pdf.evidence.documents': 'Documents',
     'pdf.evidence.sha256': 'SHA-256 de l’original',
     'pdf.evidence.sender': 'Expéditeur',
@@ -39,12 +39,12 @@ export const pdfMessages = defineMessages({
     'pdf.evidence.userAgent': 'Navigateur',
     'pdf.evidence.signedAt': 'Signé le',
     'pdf.evidence.pages': 'Signature placée',
-    'pdf.evidence.pagesOf': '{document} : {count|page|pages} {pages}',
+    'pdf.evidence.pagesOf': '{document} : {count|page|pages} {pages}',
     'pdf.evidence.notConfirmed': 'non confirmé',
     'pdf.evidence.events': 'Journal des événements (UTC)',
     'pdf.evidence.howToVerify': 'Comment vérifier',
     'pdf.evidence.howToVerifyText':
-      'Ce PDF porte un sceau électronique (PAdES) qui protège son contenu : ouvrez-le dans Adobe Acrobat Reader, le panneau Signatures indique si le document a été modifié depuis. Le SHA-256 de chaque original permet de retrouver les fichiers envoyés. Les mêmes informations sont jointes au PDF dans le fichier evidence.json.',
+      'Ce PDF porte un sceau électronique (PAdES) qui protège son contenu : ouvrez-le dans Adobe Acrobat Reader, le panneau Signatures indique si le document a été modifié depuis. Le SHA-256 de chaque original permet de retrouver les fichiers envoyés. Les mêmes informations sont jointes au PDF dans le fichier evidence.json.',
     'pdf.evidence.continued': 'Dossier de preuve (suite)',
     'pdf.evidence.page': 'Page {page}',
     'pdf.seal.testReason': 'TEST — non fiable',

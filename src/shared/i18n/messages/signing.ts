@@ -4,7 +4,7 @@ import { defineMessages } from '../define.js';
 export const signingMessages = defineMessages({
   fr: {
     'signing.page.title': 'Signer les documents',
-    'signing.page.asks': '{sender} vous demande de signer « {subject} ».',
+    'signing.page.asks': '{sender} vous demande de signer « {subject} ».',
     'signing.page.order': 'Signataire {position} sur {total}.',
     'signing.page.pages': '{count} {count|page|pages}',
     'signing.page.noscript':
@@ -17,7 +17,7 @@ export const signingMessages = defineMessages({
     'signing.draw.undo': 'Annuler le trait',
     'signing.draw.redo': 'Rétablir',
     'signing.draw.clear': 'Effacer',
-    'signing.draw.tooShort': 'La signature est trop courte : dessinez-la en entier, ou écrivez votre nom.',
+    'signing.draw.tooShort': 'La signature est trop courte : dessinez-la en entier, ou écrivez votre nom.',
     'signing.type.tab': 'Écrire mon nom',
     'signing.type.label': 'Votre nom complet',
     'signing.type.preview': 'Aperçu de la signature écrite',
@@ -34,11 +34,11 @@ export const signingMessages = defineMessages({
     'signing.place.stamp':
       'Votre signature, page {page}. Flèches pour déplacer, Maj+flèches pour redimensionner, Suppr pour retirer.',
     'signing.place.remove': 'Retirer',
-    'signing.place.missing': 'Placez votre signature sur chaque document : « {name} » n’en a pas.',
+    'signing.place.missing': 'Placez votre signature sur chaque document : « {name} » n’en a pas.',
     'signing.place.failed': 'Le document n’a pas pu être affiché. Rechargez la page.',
     'signing.phone.title': 'Confirmez votre numéro de mobile',
     'signing.phone.label': 'Numéro de mobile',
-    'signing.phone.hint': 'Nous y envoyons un code à 6 chiffres par SMS. Exemple : 06 12 34 56 78.',
+    'signing.phone.hint': 'Nous y envoyons un code à 6 chiffres par SMS. Exemple : 06 12 34 56 78.',
     'signing.phone.send': 'Recevoir le code',
     'signing.code.label': 'Code reçu par SMS',
     'signing.code.check': 'Valider le code',
@@ -50,7 +50,7 @@ export const signingMessages = defineMessages({
     'signing.submit.consent': 'Je signe ce(s) document(s)',
     'signing.submit.button': 'Signer',
     'signing.submit.needCode': 'Confirmez d’abord votre numéro avec le code reçu par SMS.',
-    'signing.submit.needConsent': 'Cochez « Je signe ce(s) document(s) » pour signer.',
+    'signing.submit.needConsent': 'Cochez « Je signe ce(s) document(s) » pour signer.',
     'signing.submit.sending': 'Signature en cours…',
     'signing.submit.network': 'La connexion a échoué. Vérifiez votre réseau et réessayez.',
     'signing.decline.open': 'Je ne souhaite pas signer',
@@ -67,72 +67,79 @@ export const signingMessages = defineMessages({
     'signing.state.signed.next':
       'Vous recevrez les documents signés par e-mail quand tout le monde aura signé.',
     'signing.state.signed.completed':
-      'Tout le monde a signé : les documents signés vous ont été envoyés par e-mail.',
+      'Tout le monde a signé : les documents signés vous ont été envoyés par e-mail.',
     'signing.state.signed.sealing':
-      'Tout le monde a signé : vous recevrez les documents signés et scellés par e-mail dans un instant.',
+      'Tout le monde a signé : vous recevrez les documents signés et scellés par e-mail dans un instant.',
     'signing.state.signed.declined':
-      '{decliner} a refusé de signer : la demande est close et aucun document ne sera signé.',
+      '{decliner} a refusé de signer : la demande est close et aucun document ne sera signé.',
     'signing.state.signed.expired':
-      'La demande a expiré avant que tout le monde signe : aucun document ne sera signé. {sender} peut l’envoyer à nouveau.',
-    'signing.state.signed.cancelled': 'La demande a été annulée : aucun document ne sera signé.',
+      'La demande a expiré avant que tout le monde signe : aucun document ne sera signé. {sender} peut l’envoyer à nouveau.',
+    'signing.state.signed.cancelled': 'La demande a été annulée : aucun document ne sera signé.',
     'signing.state.thanks.title': 'Merci, c’est signé',
     'signing.state.declined.title': 'Demande refusée',
     'signing.state.declined.body':
-      'Cette demande de signature a été refusée. Rien ne sera signé ; {sender} en a été informé.',
+      'Cette demande de signature a été refusée. Rien ne sera signé ; {sender} en a été informé.',
     'signing.state.expired.title': 'Ce lien a expiré',
     'signing.state.expired.body':
       'La demande de signature n’est plus valable. Si vous devez encore signer, demandez à {sender} de vous l’envoyer à nouveau.',
     'signing.state.cancelled.title': 'Demande annulée',
     'signing.state.cancelled.body': 'Cette demande de signature a été annulée. Vous n’avez rien à faire.',
     'signing.download.title': 'Documents signés',
-    'signing.mail.footer':
-      'Paraphe, service de signature par e-mail. Ce lien est personnel : ne le transférez pas.',
-    'signing.mail.linkPersonal': 'Le lien ci-dessus est personnel.',
-    'signing.mail.turn.subject': 'À vous de signer : {subject}',
+    'signing.mail.footer': 'Paraphe, service de signature par e-mail.',
+    'signing.mail.linkPersonal': 'Ce lien est personnel : ne le transférez pas.',
+    'signing.mail.turn.subject': 'À vous de signer : {subject}',
     'signing.mail.turn.body':
-      'C’est à votre tour de signer « {subject} », demandé par {sender}. Ouvrez votre lien :',
-    'signing.mail.reminder.subject': 'Rappel : signature en attente, {subject}',
+      'C’est à votre tour de signer « {subject} », demandé par {sender}. Ouvrez votre lien :',
+    'signing.mail.reminder.subject': 'Rappel : signature en attente, {subject}',
     'signing.mail.reminder.body':
-      '{sender} attend toujours votre signature pour « {subject} ». Ouvrez votre lien :',
-    'signing.mail.progress.subject': '{signer} a signé ({count}/{total}) : {subject}',
-    'signing.mail.progress.body': '{signer} a signé — {count}/{total} pour « {subject} ».',
+      '{sender} attend toujours votre signature pour « {subject} ». Ouvrez votre lien :',
+    'signing.mail.progress.subject': '{signer} a signé ({count}/{total}) : {subject}',
+    'signing.mail.progress.body': '{signer} a signé — {count}/{total} pour « {subject} ».',
     'signing.mail.progress.next': 'La personne suivante a reçu son lien.',
     'signing.mail.progress.sealing':
       'Tout le monde a signé. Vous recevrez les documents signés et scellés dans un instant.',
-    'signing.mail.declined.subject': '{signer} a refusé de signer : {subject}',
-    'signing.mail.declined.body': '{signer} a refusé de signer « {subject} ».',
-    'signing.mail.declined.reason': 'Raison donnée : {reason}',
+    'signing.mail.declined.subject': '{signer} a refusé de signer : {subject}',
+    'signing.mail.declined.body': '{signer} a refusé de signer « {subject} ».',
+    'signing.mail.declined.reason': 'Raison donnée : {reason}',
     'signing.mail.declined.noReason': 'Aucune raison n’a été donnée.',
-    'signing.mail.declined.nothingSealed': 'La demande est close : aucun document ne sera signé.',
-    'signing.mail.expired.subject': 'Demande expirée : {subject}',
+    'signing.mail.declined.nothingSealed': 'La demande est close : aucun document ne sera signé.',
+    'signing.mail.expired.subject': 'Demande expirée : {subject}',
     'signing.mail.expired.body':
-      'La demande de signature « {subject} » a expiré avant que tout le monde signe ({count}/{total}). Envoyez-la à nouveau si besoin.',
-    'signing.mail.cancelled.subject': 'Demande annulée : {subject}',
+      'La demande de signature « {subject} » a expiré avant que tout le monde signe ({count}/{total}). Envoyez-la à nouveau si besoin.',
+    'signing.mail.cancelled.subject': 'Demande annulée : {subject}',
     'signing.mail.cancelled.body':
-      'La demande de signature « {subject} » a été annulée ({count}/{total} signatures).',
-    'signing.mail.completed.subject': 'Documents signés : {subject}',
-    'signing.mail.completed.body': 'Les {count} signataires ont signé « {subject} ».',
+      'La demande de signature « {subject} » a été annulée ({count}/{total} signatures).',
+    'signing.mail.completed.subject': 'Documents signés : {subject}',
+    'signing.mail.completed.body': 'Les {count} signataires ont signé « {subject} ».',
     'signing.mail.completed.attached': 'Les documents signés et scellés sont joints à ce message.',
     'signing.mail.completed.linked':
-      'Les documents signés dépassent {limitMb} Mo : téléchargez-les avec ce lien personnel.',
+      'Les documents signés dépassent {limitMb} Mo : téléchargez-les avec ce lien personnel.',
     'signing.mail.completed.verify':
-      'Chaque document porte un cachet électronique et une page de preuve ; tout lecteur PDF peut vérifier qu’il n’a pas été modifié.',
+      'Chaque document porte un cachet électronique et une page de preuve ; tout lecteur PDF peut vérifier qu’il n’a pas été modifié.',
     'error.SIGNING_LINK_UNKNOWN': 'Ce lien de signature n’existe pas. Vérifiez qu’il a été copié en entier.',
     'error.SIGNING_NOT_YOUR_TURN': 'Ce n’est pas encore votre tour de signer.',
     'error.SIGNING_ENDED': 'Cette demande de signature est close.',
-    'error.SIGNING_CONSENT_REQUIRED': 'Cochez « Je signe ce(s) document(s) » pour signer.',
+    'error.SIGNING_CONSENT_REQUIRED': 'Cochez « Je signe ce(s) document(s) » pour signer.',
     'error.SIGNING_CODE_REQUIRED': 'Confirmez d’abord votre numéro avec le code reçu par SMS.',
     'error.SIGNING_IMAGE_INVALID': 'La signature n’a pas pu être lue. Dessinez-la de nouveau.',
     'error.SIGNING_PLACEMENT_INVALID':
       'Une signature est mal placée (hors de la page ou de taille invalide).',
     'error.SIGNING_PLACEMENT_MISSING':
-      'Placez votre signature sur chaque document : « {document} » n’en a pas.',
+      'Placez votre signature sur chaque document : « {document} » n’en a pas.',
     'error.SIGNING_RATE_LIMITED': 'Trop de demandes. Réessayez dans {seconds} secondes.',
     'error.SIGNING_CSRF_INVALID': 'La page a expiré. Rechargez-la et recommencez.',
     'error.SIGNING_CODE_STALE':
-      'Votre numéro a été confirmé il y a plus de {minutes} minutes : demandez un nouveau code pour le confirmer à nouveau.',
+      'Votre numéro a été confirmé il y a plus de {minutes} minutes : demandez un nouveau code pour le confirmer à nouveau.',
     'error.SIGNING_IMAGE_BLANK':
-      'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
+      'La signature est vide ou presque : dessinez-la en entier dans le cadre, ou écrivez votre nom.',
+    'signing.mail.sealFailed.subject': 'Documents signés mais pas encore scellés : {subject}',
+    'signing.mail.sealFailed.body':
+      'Tout le monde a signé « {subject} », mais les documents signés n’ont pas pu être scellés.',
+    'signing.mail.sealFailed.reason': 'Raison : {reason}',
+    'signing.mail.sealFailed.next':
+      'L’opérateur du service en est averti. Vous recevrez les documents signés s’il parvient à les sceller ; sinon il annulera la demande et vous en serez informé.',
+    'signing.state.signed.sealFailed':
+      'Tout le monde a signé, mais les documents n’ont pas encore pu être scellés. L’expéditeur en est informé.',
   },
   en: {
     'signing.page.title': 'Sign the documents',
@@ -214,8 +221,8 @@ export const signingMessages = defineMessages({
     'signing.state.cancelled.title': 'Request cancelled',
     'signing.state.cancelled.body': 'This signature request was cancelled. There is nothing for you to do.',
     'signing.download.title': 'Signed documents',
-    'signing.mail.footer': 'Paraphe, signature by email. This link is personal: do not forward it.',
-    'signing.mail.linkPersonal': 'The link above is personal.',
+    'signing.mail.footer': 'Paraphe, signature by email.',
+    'signing.mail.linkPersonal': 'This link is personal: do not forward it.',
     'signing.mail.turn.subject': 'Your turn to sign: {subject}',
     'signing.mail.turn.body': 'It is your turn to sign “{subject}”, requested by {sender}. Open your link:',
     'signing.mail.reminder.subject': 'Reminder: signature waiting, {subject}',
@@ -258,5 +265,13 @@ export const signingMessages = defineMessages({
       'Your number was confirmed more than {minutes} minutes ago: ask for a new code to confirm it again.',
     'error.SIGNING_IMAGE_BLANK':
       'The signature is empty or nearly so: draw it in full in the box, or type your name.',
+    'signing.mail.sealFailed.subject': 'Documents signed but not sealed yet: {subject}',
+    'signing.mail.sealFailed.body':
+      'Everyone has signed “{subject}”, but the signed documents could not be sealed.',
+    'signing.mail.sealFailed.reason': 'Reason: {reason}',
+    'signing.mail.sealFailed.next':
+      'The service’s operator has been alerted. You will receive the signed documents if they can seal them; otherwise they will cancel the request and you will be told.',
+    'signing.state.signed.sealFailed':
+      'Everyone has signed, but the documents could not be sealed yet. The sender has been told.',
   },
 });

@@ -2,38 +2,39 @@ import { defineMessages } from '../define.js';
 
 /**
  * SMS texts must stay GSM-7 and fit 160 characters with the longest operator name the
- * configuration accepts (tests check both languages): no ’, ê, ç or « » in `sms.*.text`.
+ * configuration accepts (tests check both languages): no ê or ç in `sms.*.text`. French typography
+ * (’, no-break spaces, « ») is written as everywhere else: the SMS text builder maps it to GSM-7.
  */
 export const smsMessages = defineMessages({
   fr: {
     'sms.code.text':
       '{code} est votre code de signature {operator}. Valable {minutes} minutes. Ne le communiquez à personne.',
-    'sms.test.text': 'Message de test {operator} : la passerelle SMS fonctionne.',
+    'sms.test.text': 'Message de test {operator} : la passerelle SMS fonctionne.',
     'sms.code.sent': 'Code envoyé au {phone}. Il est valable {minutes} minutes.',
     'sms.code.pending':
-      "L'envoi du SMS au {phone} prend plus de temps que prévu : nous réessayons automatiquement. Vous pourrez demander un nouveau code dans {seconds} s.",
-    'error.PHONE_INVALID': "Ce numéro de téléphone n'est pas valide. Vérifiez-le (exemple : 06 12 34 56 78).",
+      'L’envoi du SMS au {phone} prend plus de temps que prévu : nous réessayons automatiquement. Vous pourrez demander un nouveau code dans {seconds} s.',
+    'error.PHONE_INVALID': 'Ce numéro de téléphone n’est pas valide. Vérifiez-le (exemple : 06 12 34 56 78).',
     'error.PHONE_SHORT':
-      'Les numéros courts ne peuvent pas recevoir le code : indiquez votre numéro de mobile.',
+      'Les numéros courts ne peuvent pas recevoir le code : indiquez votre numéro de mobile.',
     'error.PHONE_LANDLINE':
-      'Ce numéro est une ligne fixe, qui ne reçoit pas les SMS : indiquez votre numéro de mobile.',
+      'Ce numéro est une ligne fixe, qui ne reçoit pas les SMS : indiquez votre numéro de mobile.',
     'error.PHONE_SPECIAL':
-      'Les numéros spéciaux (surtaxés, gratuits, partagés) ne peuvent pas recevoir le code : indiquez votre numéro de mobile.',
+      'Les numéros spéciaux (surtaxés, gratuits, partagés) ne peuvent pas recevoir le code : indiquez votre numéro de mobile.',
     'error.SMS_RESEND_TOO_SOON':
       'Un code vient de vous être envoyé. Patientez {seconds} s avant d’en demander un autre.',
     'error.SMS_LIMIT_REACHED': 'Trop de codes ont été demandés. Réessayez dans {minutes} minutes.',
     'error.SMS_NUMBER_REJECTED':
-      "L'opérateur refuse d'envoyer un SMS à ce numéro. Vérifiez-le ou indiquez un autre numéro de mobile.",
+      'L’opérateur refuse d’envoyer un SMS à ce numéro. Vérifiez-le ou indiquez un autre numéro de mobile.',
     'error.SMS_PROVIDER_UNAVAILABLE':
-      "L'envoi des SMS est momentanément perturbé. Votre demande est enregistrée et sera renvoyée automatiquement.",
+      'L’envoi des SMS est momentanément perturbé. Votre demande est enregistrée et sera renvoyée automatiquement.',
     'error.SMS_PROVIDER_FAILED':
-      "Le service ne peut pas envoyer de SMS pour le moment. Réessayez plus tard ; l'équipe technique est prévenue.",
-    'error.SMS_TEXT_INVALID': "Le texte du SMS n'a pas pu être préparé.",
+      'Le service ne peut pas envoyer de SMS pour le moment. Réessayez plus tard ; l’équipe technique est prévenue.',
+    'error.SMS_TEXT_INVALID': 'Le texte du SMS n’a pas pu être préparé.',
     'error.SMS_WEBHOOK_SIGNATURE_INVALID': 'Signature de la notification invalide.',
     'error.OTP_WRONG_CODE': 'Code incorrect. Il vous reste {attemptsLeft} {attemptsLeft|essai|essais}.',
     'error.OTP_EXPIRED': 'Ce code a expiré. Demandez un nouveau code.',
     'error.OTP_TOO_MANY_ATTEMPTS': 'Trop d’essais incorrects pour ce code. Demandez un nouveau code.',
-    'error.OTP_NO_CODE': "Aucun code n'est en attente. Demandez un code.",
+    'error.OTP_NO_CODE': 'Aucun code n’est en attente. Demandez un code.',
   },
   en: {
     'sms.code.text':
