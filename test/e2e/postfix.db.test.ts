@@ -260,7 +260,7 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     assert.ok(accepted.every((r) => r.isAccepted));
     const [reply] = await postfix.waitForMail('olivier@customer.test');
     const parsed = await simpleParser(reply as Buffer);
-    assert.equal(parsed.subject, 'Demande de signature non envoyée : Bail');
+    assert.equal(parsed.subject, 'Demande de signature non envoyée\u00a0: Bail');
     assert.match(parsed.text ?? '', /La signature par e-mail demande un abonnement actif/);
     // mailparser would inline the message/rfc822 part: read it as it sits in the reply.
     const part = leavesOf(parseMessage(reply as Buffer)).find((l) => l.contentType === 'message/rfc822');

@@ -375,7 +375,7 @@ describe('handleSignRequest', () => {
     assert.equal(reply?.purpose, 'sender.refusal');
     assert.equal(outcome.replyOutboxId, reply?.id, 'the caller may send the reply at once');
     const parsed = await simpleParser(reply?.raw ?? '');
-    assert.equal(parsed.subject, 'Demande de signature non envoyée : Contrat de vente');
+    assert.equal(parsed.subject, 'Demande de signature non envoyée\u00a0: Contrat de vente');
     assert.match(parsed.text ?? '', /La signature par e-mail demande un abonnement actif/);
     assert.deepEqual(attachedOriginal(reply?.raw ?? Buffer.alloc(0)), raw);
     const again = await handleSignRequest(deps, { ...request, receivedAt: clock.now() });
