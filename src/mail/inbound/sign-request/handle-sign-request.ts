@@ -262,14 +262,14 @@ async function refuse(
     messageId: `<${deps.ids.uuid()}@paraphe>`,
     date: deps.clock.now(),
   });
-  await deps.db.transaction(async (tx) => {
+  const replyOutboxId = await deps.db.transaction(async (tx) => {
     const id = deps.ids.uuid();
     const inserted = await tx.query(
       `INSERT INTO sign_request_refusals (id, mailbox_id, dedupe_key, problems, raw_sha256, created_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (mailbox_id, dedupe_key) DO NOTHING RETURNING id`,
       [id, ctx.input.sender.mailboxId, ctx.dedupeKey, JSON.stringify(codes), ctx.rawSha256, deps.clock.now()],
     );
-    if (inserted.rowCount === 0) return;
+    if (inserted.rowCount === 0) return null;
     const outboxId = await enqueueOutgoingMail(tx, deps, {
       from: addressOf(deps.config.notifyFrom),
       to: [ctx.input.sender.address],
@@ -287,8 +287,9 @@ async function refuse(
         problems: ctx.problems,
       },
     });
+    return outboxId;
   });
-  return { outcome: 'refused', problems: codes };
+  return { outcome: 'refused', problems: codes, ...(replyOutboxId ? { replyOutboxId } : {}) };
 }
 
 /** The bare address of a `Name <address>` From value (the SMTP envelope needs it). */

@@ -37,7 +37,8 @@ export interface SignRequestInput {
 export type SignRequestOutcome =
   | { outcome: 'created'; envelopeId: string }
   | { outcome: 'duplicate'; envelopeId: string }
-  | { outcome: 'refused'; problems: string[] };
+  /** `replyOutboxId`: the reply to the sender queued by this delivery (none on a retry). */
+  | { outcome: 'refused'; problems: string[]; replyOutboxId?: string };
 
 export interface SignRequestDeps {
   db: Db;
