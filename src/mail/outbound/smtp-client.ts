@@ -320,6 +320,9 @@ export async function openSmtpSession(options: SmtpConnectOptions): Promise<Smtp
     let atLineStart = true;
     // The last two bytes sent, across chunks.
     let tail = [0, 0];
+    // The latest stuffed chunk waits for the next one, so the last goes out with the terminator:
+    // a small message costs one write after DATA, not two.
+    let held: Buffer | null = null;
     const send = async (chunk: Uint8Array) => {
       if (chunk.length === 0) return;
       const stuffed = dotStuff(chunk, atLineStart);
@@ -328,7 +331,8 @@ export async function openSmtpSession(options: SmtpConnectOptions): Promise<Smtp
         chunk.length >= 2
           ? [chunk[chunk.length - 2] ?? 0, chunk[chunk.length - 1] ?? 0]
           : [tail[1] ?? 0, chunk[0] ?? 0];
-      await write(socket, stuffed.out);
+      if (held) await write(socket, held);
+      held = stuffed.out;
     };
     try {
       if (tx.body instanceof Uint8Array) await send(tx.body);
@@ -340,7 +344,8 @@ export async function openSmtpSession(options: SmtpConnectOptions): Promise<Smtp
       throw error;
     }
     // The terminator is CRLF "." CRLF; a message that does not end with CRLF gets one.
-    await write(socket, tail[0] === 0x0d && tail[1] === 0x0a ? '.\r\n' : '\r\n.\r\n');
+    const terminator = Buffer.from(tail[0] === 0x0d && tail[1] === 0x0a ? '.\r\n' : '\r\n.\r\n', 'latin1');
+    await write(socket, held ? Buffer.concat([held, terminator]) : terminator);
 
     if (options.isLmtp) {
       for (const result of accepted) {
