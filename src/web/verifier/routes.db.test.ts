@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freshDb, testEngine } from '../../../test/support/db.js';
+import { testEngine } from '../../../test/support/db.js';
 import { makeTestPdf } from '../../../test/support/make-pdf.js';
-import { type SigningFixture, signingFixture } from '../../../test/support/signing.js';
-import { webDeps } from '../../../test/support/web.js';
-import { sealDocument } from '../../pdf/index.js';
-import { PKI_DIR, sampleEvidence, sampleSealOptions } from '../../pdf/testing/fixtures.js';
-import type { VerificationDeps } from '../../verification/index.js';
-import { buildWebApp } from '../app.js';
-
-const root = new Uint8Array(new X509Certificate(readFileSync(path.join(PKI_DIR, 'root.pem'))).raw);
-const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+import {
+  sha256Hex as sha,
+  type VerifierFixture,
+  verifierFixture,
+} from '../../../test/support/verification.js';
 
 /** A browser's multipart/form-data body: the file field (when given) and the hash field. */
 function form(o: { pdf?: Uint8Array; sha256?: string }): {
@@ -49,45 +42,17 @@ const text = (page: string) =>
     .trim();
 
 describe(`the public verification page /verifier (${testEngine})`, () => {
-  let fixture: SigningFixture;
-  let app: ReturnType<typeof buildWebApp>;
+  let fixture: VerifierFixture;
+  let app: VerifierFixture['app'];
   let sealedPdf: Uint8Array;
   let originalSha: string;
-  const maxPdfBytes = 2 * 1024 * 1024;
+  let maxPdfBytes: number;
 
   before(async () => {
-    const db = await freshDb();
-    fixture = await signingFixture({ db });
-    const envelope = await fixture.newEnvelope('verify-1', ['alice@example.test', 'bob@example.test']);
-    await db.query("UPDATE signers SET display_name = 'Alice Dupont' WHERE address = 'alice@example.test'");
-    const original = await makeTestPdf({ pages: 1 });
-    originalSha = (await db.query<{ sha256: string }>('SELECT sha256 FROM documents')).rows[0]?.sha256 ?? '';
-    sealedPdf = (
-      await sealDocument({
-        pdfBytes: original,
-        stamps: [],
-        evidence: sampleEvidence(),
-        seal: sampleSealOptions(),
-      })
-    ).pdfBytes;
-    await db.query(
-      `INSERT INTO sealed_documents (document_id, envelope_id, sha256, size_bytes, kind, created_at)
-       VALUES ($1, $2, $3, $4, 'certification', now())`,
-      [envelope.documentId, envelope.envelopeId, sha(sealedPdf), sealedPdf.length],
-    );
-    const web = await webDeps(db);
-    const verification: VerificationDeps = {
-      db,
-      clock: web.clock,
-      getTrust: () => ({ roots: [root], source: 'option', files: [], isTest: false }),
-      settings: { maxPdfBytes, ratePerIpPerMinute: 50 },
-    };
-    app = buildWebApp({ ...web, verification });
+    fixture = await verifierFixture();
+    ({ app, sealedPdf, originalSha, maxPdfBytes } = fixture);
   });
-  after(async () => {
-    await app.close();
-    await fixture.close();
-  });
+  after(async () => fixture.close());
 
   const post = (o: { pdf?: Uint8Array; sha256?: string }, lang = 'fr') =>
     app.inject({ method: 'POST', url: `/verifier?lang=${lang}`, ...form(o) });
