@@ -12,6 +12,32 @@ import { webDeps } from './web.js';
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** A browser's multipart/form-data body: the file field (when given) and the hash field. */
+export function verifierForm(o: { pdf?: Uint8Array; sha256?: string }): {
+  payload: Buffer;
+  headers: Record<string, string>;
+} {
+  const boundary = '----paraphe-test-boundary-7MA4YWxkTrZu0gW';
+  const parts: Buffer[] = [];
+  if (o.pdf)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="pdf"; filename="contrat-signe.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      Buffer.from(o.pdf),
+      Buffer.from('\r\n'),
+    );
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="sha256"\r\n\r\n${o.sha256 ?? ''}\r\n--${boundary}--\r\n`,
+    ),
+  );
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
+  };
+}
+
 export interface VerifierFixture {
   app: ReturnType<typeof buildWebApp>;
   /** Sealed with the test PKI's RSA key and recorded as the sealed document of envelope "Contrat verify-1". */
@@ -26,7 +52,9 @@ export interface VerifierFixture {
  * The web app serving /verifier over a fresh database holding one envelope (signers "Alice Dupont"
  * and bob@example.test) whose sealed document is `sealedPdf`; the test PKI's root is trusted.
  */
-export async function verifierFixture(o: { maxPdfBytes?: number } = {}): Promise<VerifierFixture> {
+export async function verifierFixture(
+  o: { maxPdfBytes?: number; padToBytes?: number } = {},
+): Promise<VerifierFixture> {
   const db = await freshDb();
   const fixture = await signingFixture({ db });
   const envelope = await fixture.newEnvelope('verify-1', ['alice@example.test', 'bob@example.test']);
@@ -35,7 +63,7 @@ export async function verifierFixture(o: { maxPdfBytes?: number } = {}): Promise
     (await db.query<{ sha256: string }>('SELECT sha256 FROM documents')).rows[0]?.sha256 ?? '';
   const sealedPdf = (
     await sealDocument({
-      pdfBytes: await makeTestPdf({ pages: 1 }),
+      pdfBytes: await makeTestPdf({ pages: 1, ...(o.padToBytes ? { padToBytes: o.padToBytes } : {}) }),
       stamps: [],
       evidence: sampleEvidence(),
       seal: sampleSealOptions(),

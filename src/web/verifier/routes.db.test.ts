@@ -3,36 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { testEngine } from '../../../test/support/db.js';
 import { makeTestPdf } from '../../../test/support/make-pdf.js';
 import {
+  verifierForm as form,
   sha256Hex as sha,
   type VerifierFixture,
   verifierFixture,
 } from '../../../test/support/verification.js';
-
-/** A browser's multipart/form-data body: the file field (when given) and the hash field. */
-function form(o: { pdf?: Uint8Array; sha256?: string }): {
-  payload: Buffer;
-  headers: Record<string, string>;
-} {
-  const boundary = '----paraphe-test-boundary-7MA4YWxkTrZu0gW';
-  const parts: Buffer[] = [];
-  if (o.pdf)
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="pdf"; filename="contrat-signe.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-      ),
-      Buffer.from(o.pdf),
-      Buffer.from('\r\n'),
-    );
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="sha256"\r\n\r\n${o.sha256 ?? ''}\r\n--${boundary}--\r\n`,
-    ),
-  );
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
-  };
-}
 
 /** The page's text as a reader sees it (tags dropped, spaces folded). */
 const text = (page: string) =>

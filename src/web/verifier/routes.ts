@@ -113,7 +113,10 @@ export function registerVerifierRoutes(
         const typed = form.sha256.trim().toLowerCase();
         let result: VerifierResult;
         if (form.pdf) {
-          const verdict: DocumentVerdict = await verifyDocument(deps, { pdfBytes: new Uint8Array(form.pdf) });
+          const verdict: DocumentVerdict = await verifyDocument(deps, {
+            // A view of the received bytes, not a copy: a 10 MB upload stays one buffer in memory.
+            pdfBytes: new Uint8Array(form.pdf.buffer, form.pdf.byteOffset, form.pdf.byteLength),
+          });
           result = { kind: 'file', verdict };
         } else if (typed === '') result = { kind: 'problem', key: 'verify.form.empty' };
         else if (!SHA256.test(typed)) result = { kind: 'problem', key: 'verify.form.badHash' };
