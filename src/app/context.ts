@@ -132,6 +132,8 @@ export async function createAppContext(
         ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) }
         : {}),
       locale: config.seal.evidenceLocales[0] ?? 'fr',
+      level: config.seal.level,
+      ltvRenewMarginDays: config.seal.ltvRenewMarginDays,
     },
     deliverSoon: (outboxIds) => {
       for (const id of outboxIds) void deliverNow(outbox, id);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   createTsaClient,
   describeTrustAnchors,
+  extendLtv,
   fetchCrlOverHttp,
   loadSealKey,
   resolveTrustAnchors,
@@ -202,6 +203,10 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
           close = key.close;
           const now = new Date();
           const locale = config.seal.evidenceLocales[0] ?? 'fr';
+          const timestamp =
+            config.seal.level !== 'B-B' && config.seal.tsaUrls.length > 0
+              ? createTsaClient({ urls: config.seal.tsaUrls })
+              : undefined;
           const name = path.basename(input);
           const stamps = options.stamp
             ? [
@@ -244,17 +249,24 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
               location: config.seal.location ?? '',
               contactInfo: config.seal.contactInfo ?? '',
               docMdpPermissions: config.seal.docMdpLevel,
-              ...(config.seal.tsaUrls.length > 0
-                ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) }
-                : {}),
+              ...(timestamp ? { timestamp } : {}),
               locale,
               signingTime: now,
             },
           });
-          writeFileSync(options.output, sealed.pdfBytes);
+          const { level } = config.seal;
+          const output =
+            level === 'B-LT' || level === 'B-LTA'
+              ? await extendLtv(sealed.pdfBytes, {
+                  level,
+                  ...(timestamp ? { timestamp } : {}),
+                  extraCertificates: [key.certificate, ...key.chain],
+                })
+              : sealed;
+          writeFileSync(options.output, output.pdfBytes);
           const subject = new X509Certificate(key.certificate).subject.replace(/\n/g, ', ');
           io.out(
-            `sealed ${input} -> ${options.output} (${sealed.kind}, ${sealed.pdfBytes.length} bytes, sha256 ${sealed.sha256})\n  key: ${subject}${key.isTestKey ? ' [TEST KEY — not trusted]' : ''}\n  timestamp: ${config.seal.tsaUrls.length > 0 ? 'yes' : 'no (PARAPHE_TSA_URLS not set)'}\n`,
+            `sealed ${input} -> ${options.output} (${sealed.kind}, PAdES ${level}, ${output.pdfBytes.length} bytes, sha256 ${output.sha256})\n  key: ${subject}${key.isTestKey ? ' [TEST KEY — not trusted]' : ''}\n  timestamp: ${timestamp ? 'yes' : 'no (PARAPHE_TSA_URLS not set)'}\n`,
           );
         } catch (error) {
           close?.();

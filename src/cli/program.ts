@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAccountCommands } from './accounts.js';
 import { registerBlobCommands } from './blobs.js';
 import { registerJobCommands } from './jobs.js';
+import { registerLtvCommands } from './ltv.js';
 import { registerMailCommands } from './mail.js';
 import { registerPdfCommands } from './pdf.js';
 import { type CliDeps, processCliDeps } from './run.js';
@@ -38,6 +39,7 @@ export function buildProgram(deps: CliDeps = processCliDeps): Command {
   registerMailCommands(program, deps);
   registerSmsCommands(program, deps);
   registerPdfCommands(program, deps);
+  registerLtvCommands(program, deps);
   registerSigningCommands(program, deps);
   registerBlobCommands(program, deps);
   return program;

@@ -251,6 +251,7 @@ export function testSigningDeps(o: {
       contactInfo: '',
       docMdpPermissions: 1,
       locale: 'fr',
+      level: 'B-B',
     },
   };
 }
