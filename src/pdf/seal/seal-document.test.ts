@@ -14,6 +14,7 @@ const tools = new PdfTools();
 after(() => tools.cleanup());
 const VALIDATOR = path.resolve(PKI_DIR, '../validate-pdf.sh');
 const REFS = path.resolve(PKI_DIR, '../refs');
+const CORPUS = path.resolve(PKI_DIR, '../../../corpus/pdf');
 const rsa = testSealKey('seal-rsa');
 /** Debian's fonts-dejavu-core. */
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -289,6 +290,24 @@ describe('sealDocument', () => {
     );
     const [signature] = tools.pdfsig(sealed.pdfBytes);
     assert.ok(signature?.isValid && signature.isTotal, signature?.text);
+  });
+
+  it('seals a real Reader-extended form so that pdf-validate accepts our seal', {
+    skip: !existsSync(path.join(CORPUS, 'pdfjs/160F-2019.pdf')),
+  }, async () => {
+    const original = new Uint8Array(readFileSync(path.join(CORPUS, 'pdfjs/160F-2019.pdf')));
+    assert.equal((await inspectPdf(original)).hasUsageRights, true);
+    const sealed = await sealDocument({ ...input(original), stamps: [] });
+    assert.equal(sealed.kind, 'approval');
+    const result = spawnSync(
+      VALIDATOR,
+      [tools.file(sealed.pdfBytes), '--trust', path.join(PKI_DIR, 'root.pem'), '--offline'],
+      { encoding: 'utf8' },
+    );
+    // The file's own UR3 signature chains to Adobe, not to the test root: judge our row only. A
+    // certification here was rejected ("certification signature is not the first signature").
+    assert.match(result.stdout, /^\s*\d+\s+Paraphe seal\s+approval\b.*\sOK\s*$/m, result.stdout);
+    assert.doesNotMatch(result.stdout, /not the first signature/);
   });
 
   it('fails loudly when the CMS does not fit the reserved space', async () => {
