@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { type BillingDeps, billingMetrics } from '../billing/index.js';
 import { type BlobStore, openBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
@@ -35,6 +36,8 @@ export interface AppContext {
   sms: SmsDeps;
   /** The signing use cases' dependencies (seal key loaded on first use). */
   signing: SigningDeps;
+  /** The billing use cases' dependencies (price rules, counters). */
+  billing: BillingDeps;
   close(): Promise<void>;
 }
 
@@ -104,6 +107,7 @@ export async function createAppContext(
     }),
     metrics: smsMetrics(metrics),
   };
+  const billing: BillingDeps = { clock, ids, rules: config.billing, metrics: billingMetrics(metrics) };
   let sealKey: Promise<SealKey & { close?: () => void }> | undefined;
   const signing: SigningDeps = {
     db,
@@ -111,6 +115,7 @@ export async function createAppContext(
     clock,
     ids,
     sms,
+    billing,
     settings: config.signing,
     seal: {
       getKey: () => {
@@ -149,6 +154,7 @@ export async function createAppContext(
     smsSender,
     sms,
     signing,
+    billing,
     async close() {
       if (sealKey) (await sealKey.catch(() => undefined))?.close?.();
       await mailTransport.close();

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './accounts.js';
+import { registerBillingCommands } from './billing.js';
 import { registerBlobCommands } from './blobs.js';
 import { registerJobCommands } from './jobs.js';
 import { registerLtvCommands } from './ltv.js';
@@ -35,6 +36,7 @@ export function buildProgram(deps: CliDeps = processCliDeps): Command {
     });
   registerStartCommands(program, deps);
   registerAccountCommands(program, deps);
+  registerBillingCommands(program, deps);
   registerJobCommands(program, deps);
   registerMailCommands(program, deps);
   registerSmsCommands(program, deps);

@@ -143,6 +143,17 @@ export const EnvSchema = z.object({
   PARAPHE_S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
   // S3 allows 5 MiB to 5 GiB per part; larger blobs go up in parts of this size.
   PARAPHE_S3_PART_SIZE_MB: envPositiveInt.min(5).max(5120).default(16),
+  // billing
+  PARAPHE_SIGNATURE_PRICE_CENTS: z.coerce.number().int().min(0).default(100),
+  PARAPHE_FREE_THRESHOLD: envPositiveInt.default(10),
+  PARAPHE_FREE_WINDOW_DAYS: envPositiveInt.max(3650).default(30),
+  // Percent with up to two decimals (20, 5.5, 2.1): kept as basis points so VAT stays integer maths.
+  PARAPHE_VAT_RATE_PERCENT: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'at most two decimals')
+    .default(20),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -317,6 +328,14 @@ export function shapeConfig(env: Env, cwd: string) {
       sealStuckMinutes: env.PARAPHE_SEAL_STUCK_MINUTES,
       sweepSeconds: env.PARAPHE_SIGNING_SWEEP_SECONDS,
       notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
+    },
+    billing: {
+      priceCents: env.PARAPHE_SIGNATURE_PRICE_CENTS,
+      freeThreshold: env.PARAPHE_FREE_THRESHOLD,
+      windowDays: env.PARAPHE_FREE_WINDOW_DAYS,
+      vatRateBasisPoints: Math.round(env.PARAPHE_VAT_RATE_PERCENT * 100),
+      // The customer's account page, where a top-up is made.
+      topUpUrl: `${publicUrl}/account`,
     },
   };
 }

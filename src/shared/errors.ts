@@ -108,6 +108,10 @@ export const errorCatalogue = {
   SIGNING_IMAGE_BLANK: 'invalid',
   // operator CLI
   CLI_ARGUMENT_INVALID: 'invalid',
+  // billing
+  BILLING_BALANCE_INSUFFICIENT: 'invalid',
+  BILLING_CREDIT_INVALID: 'invalid',
+  BILLING_CREDIT_CONFLICT: 'conflict',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,3 +1,4 @@
+import type { BillingDeps } from '../billing/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
 import type { FetchRevocation } from '../keys/index.js';
@@ -54,6 +55,8 @@ export interface SigningDeps {
   sms: SmsDeps;
   settings: SigningSettings;
   seal: SealSettings;
+  /** Price rules and counters: each signature is charged (or free) in its own transaction. */
+  billing: BillingDeps;
   /**
    * Called with outbox ids once the transaction that queued them committed: delivers at once for
    * speed (the durable mail.deliver job stays the guarantee).

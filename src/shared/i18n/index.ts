@@ -1,6 +1,7 @@
 import { defaultLocale, type Locale, locales } from './define.js';
 import { fill } from './fill.js';
 import { auditMessages } from './messages/audit.js';
+import { billingMessages } from './messages/billing.js';
 import { commonMessages } from './messages/common.js';
 import { envelopesMessages } from './messages/envelopes.js';
 import { keysMessages } from './messages/keys.js';
@@ -24,6 +25,7 @@ const catalogues = [
   mailMessages,
   signingMessages,
   auditMessages,
+  billingMessages,
 ] as const;
 
 const tables: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };
