@@ -171,6 +171,11 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       log,
       /signfilter\/lmtp.*relay=127\.0\.0\.1\[127\.0\.0\.1\]:\d+.*status=sent \(250 2\.0\.0 Ok: passed on\)/,
     );
+    // It came in over the guide's submission service, logged in (and over TLS: the client requires it).
+    assert.match(
+      log,
+      /postfix\/submission\/smtpd\[\d+\]: \w+: client=.*sasl_method=PLAIN, sasl_username=alice@customer\.test/,
+    );
   });
 
   it('refuses a client without TLS and login, and a sender that is not its login', async () => {
