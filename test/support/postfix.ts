@@ -171,7 +171,8 @@ async function writeLogins(
       ),
     );
   }
-  chownSync(sasldb, postfixUser.uid, postfixUser.gid);
+  // `postfix check` wants the chroot's files root's: postfix reads it through its group.
+  chownSync(sasldb, 0, postfixUser.gid);
   await chmod(sasldb, 0o640);
   const senderLogin = path.join(configDir, 'sender_login');
   await writeFile(senderLogin, senders.map((address) => `${address} ${address}\n`).join(''));
