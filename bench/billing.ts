@@ -94,12 +94,12 @@ async function fillLedger(db: Db, accountId: string): Promise<void> {
     const to = Math.min(ENTRIES, from + chunk - 1);
     await db.query(
       `INSERT INTO ledger_entries (id, account_id, seq, kind, amount_cents, reason, idempotency_key, actor,
-         balance_after_cents, held_after_cents, created_at)
+         balance_after_cents, held_after_cents, received_after, created_at)
        SELECT gen_random_uuid(), $1, i,
               CASE WHEN (i - 1) % 10 = 0 THEN 'credit' ELSE 'charge' END,
               CASE WHEN (i - 1) % 10 = 0 THEN 1000 ELSE -100 END,
               'bench', 'bench:' || i, 'system',
-              ((i - 1) / 10) * 100 + 1000 - ((i - 1) % 10) * 100, 0,
+              ((i - 1) / 10) * 100 + 1000 - ((i - 1) % 10) * 100, 0, i - ((i - 1) / 10 + 1),
               to_timestamp($4::double precision / 1000) - make_interval(mins => ($5::int - i))
        FROM generate_series($2::int, $3::int) AS i`,
       [accountId, from, to, end, ENTRIES],

@@ -3,7 +3,7 @@ import { type BillingDeps, billingMetrics } from '../billing/index.js';
 import { type BlobStore, openBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
-import { createTsaClient, loadSealKey } from '../keys/index.js';
+import { createTsaClient, loadSealKey, resolveTrustAnchors, type TrustAnchors } from '../keys/index.js';
 import {
   createMailTransport,
   deliverNow,
@@ -18,6 +18,7 @@ import { type Ids, randomIds } from '../shared/ids.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import type { SigningDeps } from '../signing/index.js';
 import { createSmsSender, resolveOtpSecret, type SmsDeps, type SmsSender, smsMetrics } from '../sms/index.js';
+import type { VerificationDeps } from '../verification/index.js';
 
 /** Everything a role or a command needs, built once from the configuration. */
 export interface AppContext {
@@ -38,6 +39,8 @@ export interface AppContext {
   signing: SigningDeps;
   /** The billing use cases' dependencies (price rules, counters). */
   billing: BillingDeps;
+  /** The public verification page's dependencies (trust anchors read on first use). */
+  verification: VerificationDeps;
   close(): Promise<void>;
 }
 
@@ -141,6 +144,25 @@ export async function createAppContext(
       for (const id of outboxIds) void deliverNow(outbox, id);
     },
   };
+  let trust: TrustAnchors | undefined;
+  const verification: VerificationDeps = {
+    db,
+    clock,
+    getTrust: () => {
+      // Read again while there is none: the dev CA appears with the first seal.
+      if (!trust || trust.source === 'none')
+        trust = resolveTrustAnchors([], () => ({
+          verifyTrustPaths: config.seal.verifyTrustPaths,
+          isDev: config.isDev,
+          dataDir: config.dataDir,
+        }));
+      return trust;
+    },
+    settings: {
+      maxPdfBytes: config.envelopes.maxAttachmentBytes,
+      ratePerIpPerMinute: config.signing.ratePerIpPerMinute,
+    },
+  };
   return {
     config,
     logger,
@@ -155,6 +177,7 @@ export async function createAppContext(
     sms,
     signing,
     billing,
+    verification,
     async close() {
       if (sealKey) (await sealKey.catch(() => undefined))?.close?.();
       await mailTransport.close();

@@ -60,6 +60,12 @@ describe(`billing ledger (${testEngine})`, () => {
   }
   type TestAccount = Awaited<ReturnType<typeof newAccount>>;
 
+  /** The account's place in its ledger and its money. */
+  async function money(accountId: string) {
+    const { seq, balanceCents, heldCents, availableCents } = await readTotals(db, accountId);
+    return { seq, balanceCents, heldCents, availableCents };
+  }
+
   /** A request with `signers` signers, accepted (held) unless `isBilled` is false. */
   async function newRequest(account: TestAccount, signers: number, options: { isBilled?: boolean } = {}) {
     return db.transaction(async (tx) => {
@@ -118,7 +124,7 @@ describe(`billing ledger (${testEngine})`, () => {
     const account = await newAccount(clock, 1000);
     const kinds = await elevenSignatures(clock, account);
     assert.deepEqual(kinds, [...Array(9).fill('free'), 'charge', 'charge']);
-    const totals = await readTotals(db, account.accountId);
+    const totals = await money(account.accountId);
     assert.deepEqual(totals, { seq: totals.seq, balanceCents: 800, heldCents: 0, availableCents: 800 });
     assert.equal(
       (await getAccountBilling(db, { ...account, now: clock.now(), rules: account.deps.rules }))
@@ -155,7 +161,7 @@ describe(`billing ledger (${testEngine})`, () => {
     const clock = manualClock(t0);
     const account = await newAccount(clock, 500);
     const first = await newRequest(account, 12);
-    assert.deepEqual(await readTotals(db, account.accountId), {
+    assert.deepEqual(await money(account.accountId), {
       seq: 2,
       balanceCents: 500,
       heldCents: 300,
@@ -220,7 +226,7 @@ describe(`billing ledger (${testEngine})`, () => {
       ['hold_release', 400, 'request_cancelled'],
       ['hold_release', 300, 'request_expired'],
     ]);
-    assert.deepEqual(await readTotals(db, account.accountId), {
+    assert.deepEqual(await money(account.accountId), {
       seq: 9,
       balanceCents: 1400,
       heldCents: 0,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.js';
-import { appendEntry, countReceivedInWindow, lockAccount, totalsAfter } from './ledger.js';
+import { appendEntry, BEFORE_BILLING, countReceivedInWindow, lockAccount, totalsAfter } from './ledger.js';
 import { isFreeSignature } from './rules.js';
 import { planHolds, settleHolds } from './settle-holds.js';
 import type { BillingDeps } from './types.js';
@@ -32,7 +32,7 @@ export async function chargeSignature(
     accountId: input.accountId,
     kind: isCharged ? 'charge' : 'free',
     amountCents: isCharged ? -deps.rules.priceCents : 0,
-    reason: !isBilled ? 'accepted_before_billing' : isCharged ? 'signature_received' : 'free_window',
+    reason: !isBilled ? BEFORE_BILLING : isCharged ? 'signature_received' : 'free_window',
     idempotencyKey: `signature:${input.signerId}`,
     envelopeId: input.envelopeId,
     signerId: input.signerId,

@@ -7,6 +7,7 @@ export interface BillingProblem {
   accountId: string;
   problem:
     | 'totals_differ_from_sum'
+    | 'received_count_differs'
     | 'sequence_gap'
     | 'negative_available'
     | 'negative_held'
@@ -35,12 +36,16 @@ export async function checkBilling(
     held_sum: number;
     balance_after: number;
     held_after: number;
+    received: number;
+    received_after: number;
   }>(
     `SELECT l.account_id, count(*)::int AS entries, max(l.seq) AS max_seq,
             coalesce(sum(l.amount_cents) FILTER (WHERE l.kind IN ('credit', 'charge', 'free')), 0) AS balance_sum,
             coalesce(-sum(l.amount_cents) FILTER (WHERE l.kind IN ('hold', 'hold_release')), 0) AS held_sum,
             (SELECT x.balance_after_cents FROM ledger_entries x WHERE x.account_id = l.account_id ORDER BY x.seq DESC LIMIT 1) AS balance_after,
-            (SELECT x.held_after_cents FROM ledger_entries x WHERE x.account_id = l.account_id ORDER BY x.seq DESC LIMIT 1) AS held_after
+            (SELECT x.held_after_cents FROM ledger_entries x WHERE x.account_id = l.account_id ORDER BY x.seq DESC LIMIT 1) AS held_after,
+            count(*) FILTER (WHERE l.kind IN ('charge', 'free') AND l.reason <> 'accepted_before_billing')::int AS received,
+            (SELECT x.received_after FROM ledger_entries x WHERE x.account_id = l.account_id ORDER BY x.seq DESC LIMIT 1) AS received_after
      FROM ledger_entries l GROUP BY l.account_id ORDER BY l.account_id`,
   );
   let entries = 0;
@@ -59,6 +64,8 @@ export async function checkBilling(
         'totals_differ_from_sum',
         `sums: balance ${balanceSum}, held ${heldSum}; totals: balance ${balanceAfter}, held ${heldAfter}`,
       );
+    if (row.received !== Number(row.received_after))
+      add('received_count_differs', `${row.received} signatures, latest count ${row.received_after}`);
     if (Number(row.max_seq) !== row.entries)
       add('sequence_gap', `${row.entries} entries, last seq ${row.max_seq}`);
     if (heldAfter < 0) add('negative_held', `held ${heldAfter}`);

@@ -21,6 +21,7 @@ export interface LedgerRow {
   actor: LedgerActor;
   balance_after_cents: number;
   held_after_cents: number;
+  received_after: number;
   created_at: Date;
 }
 
@@ -40,9 +41,21 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     actor: row.actor,
     balanceAfterCents: Number(row.balance_after_cents),
     heldAfterCents: Number(row.held_after_cents),
+    receivedAfter: Number(row.received_after),
     createdAt: row.created_at,
   };
 }
+
+/** What appendEntry needs of the latest entry: its place, totals, count and time. */
+export type LastEntry = AccountTotals & { seq: number; receivedAfter: number; createdAt: Date | null };
+
+/** Whether an entry is a signature the free window counts. */
+function countsInWindow(entry: { kind: LedgerEntryKind; reason: string }): boolean {
+  return (entry.kind === 'charge' || entry.kind === 'free') && entry.reason !== BEFORE_BILLING;
+}
+
+/** Reason of the free entries of requests accepted before billing existed (outside the window). */
+export const BEFORE_BILLING = 'accepted_before_billing';
 
 /**
  * Locks the account's row for the rest of the transaction, so movements on one account happen one
@@ -56,18 +69,32 @@ export async function lockAccount(tx: Queryable, accountId: string): Promise<voi
 }
 
 /** The account's totals after its latest entry: one read of the (account_id, seq) index. */
-export async function readTotals(db: Queryable, accountId: string): Promise<AccountTotals & { seq: number }> {
-  const { rows } = await db.query<{ seq: number; balance_after_cents: number; held_after_cents: number }>(
-    `SELECT seq, balance_after_cents, held_after_cents FROM ledger_entries
+export async function readTotals(db: Queryable, accountId: string): Promise<LastEntry> {
+  const { rows } = await db.query<{
+    seq: number;
+    balance_after_cents: number;
+    held_after_cents: number;
+    received_after: number;
+    created_at: Date;
+  }>(
+    `SELECT seq, balance_after_cents, held_after_cents, received_after, created_at FROM ledger_entries
      WHERE account_id = $1 ORDER BY seq DESC LIMIT 1`,
     [accountId],
   );
   const row = rows[0];
   // No entry yet: an account starts at zero (accounts that existed before billing too).
-  if (!row) return { seq: 0, balanceCents: 0, heldCents: 0, availableCents: 0 };
+  if (!row)
+    return { seq: 0, balanceCents: 0, heldCents: 0, availableCents: 0, receivedAfter: 0, createdAt: null };
   const balanceCents = Number(row.balance_after_cents);
   const heldCents = Number(row.held_after_cents);
-  return { seq: Number(row.seq), balanceCents, heldCents, availableCents: balanceCents - heldCents };
+  return {
+    seq: Number(row.seq),
+    balanceCents,
+    heldCents,
+    availableCents: balanceCents - heldCents,
+    receivedAfter: Number(row.received_after),
+    createdAt: new Date(row.created_at),
+  };
 }
 
 export interface NewLedgerEntry {
@@ -84,12 +111,14 @@ export interface NewLedgerEntry {
 }
 
 /** The totals an entry leaves the account with. */
-export function totalsAfter(entry: LedgerEntry): AccountTotals & { seq: number } {
+export function totalsAfter(entry: LedgerEntry): LastEntry {
   return {
     seq: entry.seq,
     balanceCents: entry.balanceAfterCents,
     heldCents: entry.heldAfterCents,
     availableCents: entry.balanceAfterCents - entry.heldAfterCents,
+    receivedAfter: entry.receivedAfter,
+    createdAt: entry.createdAt,
   };
 }
 
@@ -103,17 +132,21 @@ export async function appendEntry(
   tx: Queryable,
   deps: { clock: Clock; ids: Ids },
   entry: NewLedgerEntry,
-  last?: AccountTotals & { seq: number },
+  last?: LastEntry,
 ): Promise<LedgerEntry | null> {
   const amount = assertCents(entry.amountCents);
   last ??= await readTotals(tx, entry.accountId);
   const isHold = entry.kind === 'hold' || entry.kind === 'hold_release';
   const balanceAfter = last.balanceCents + (isHold ? 0 : amount);
   const heldAfter = last.heldCents - (isHold ? amount : 0);
+  // Never before the previous entry (clocks of several machines differ by a little): the window
+  // count relies on time following the sequence.
+  const now = deps.clock.now();
+  const createdAt = last.createdAt && last.createdAt > now ? last.createdAt : now;
   const { rows } = await tx.query<LedgerRow>(
     `INSERT INTO ledger_entries (id, account_id, seq, kind, amount_cents, reason, idempotency_key, envelope_id,
-       signer_id, reference, top_up_id, actor, balance_after_cents, held_after_cents, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       signer_id, reference, top_up_id, actor, balance_after_cents, held_after_cents, received_after, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING *`,
     [
       deps.ids.uuid(),
@@ -130,7 +163,8 @@ export async function appendEntry(
       entry.actor,
       balanceAfter,
       heldAfter,
-      deps.clock.now(),
+      last.receivedAfter + (countsInWindow(entry) ? 1 : 0),
+      createdAt,
     ],
   );
   return rows[0] ? toLedgerEntry(rows[0]) : null;
@@ -156,13 +190,16 @@ export async function countReceivedInWindow(
   db: Queryable,
   input: { accountId: string; now: Date; rules: BillingRules },
 ): Promise<number> {
+  // Received up to the window's end minus received up to its start, by the (account_id,
+  // created_at, seq) index: constant time whatever the account's volume.
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ledger_entries
-     WHERE account_id = $1 AND kind IN ('charge', 'free') AND reason <> 'accepted_before_billing'
-       AND created_at > $2 AND created_at <= $3`,
+    `SELECT coalesce((SELECT received_after FROM ledger_entries WHERE account_id = $1 AND created_at <= $3
+                      ORDER BY created_at DESC, seq DESC LIMIT 1), 0)
+          - coalesce((SELECT received_after FROM ledger_entries WHERE account_id = $1 AND created_at <= $2
+                      ORDER BY created_at DESC, seq DESC LIMIT 1), 0) AS n`,
     [input.accountId, windowStart(input.now, input.rules), input.now],
   );
-  return rows[0]?.n ?? 0;
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Signers still expected on the account's open requests accepted under billing. */

@@ -1,10 +1,16 @@
 import type { Queryable } from '../db/index.js';
-import { appendEntry, countPendingSigners, countReceivedInWindow, readTotals } from './ledger.js';
+import {
+  appendEntry,
+  countPendingSigners,
+  countReceivedInWindow,
+  type LastEntry,
+  readTotals,
+} from './ledger.js';
 import { requiredHeldCents } from './rules.js';
-import type { AccountTotals, BillingDeps } from './types.js';
+import type { BillingDeps } from './types.js';
 
 export interface HoldPlan {
-  totals: AccountTotals & { seq: number };
+  totals: LastEntry;
   /** What the account must hold from now on. */
   requiredCents: number;
   /** requiredCents − held: more to set aside (> 0) or to release (< 0). */

@@ -40,6 +40,8 @@ export interface LedgerEntry {
   actor: LedgerActor;
   balanceAfterCents: number;
   heldAfterCents: number;
+  /** Signatures the free window counts, received up to this entry (since the account began). */
+  receivedAfter: number;
   createdAt: Date;
 }
 

@@ -3,7 +3,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createTsaClient, extendLtv, fetchCrlOverHttp, loadSealKey } from '../keys/index.js';
+import {
+  createTsaClient,
+  describeTrustAnchors,
+  extendLtv,
+  fetchCrlOverHttp,
+  loadSealKey,
+  resolveTrustAnchors,
+  type TrustAnchors,
+} from '../keys/index.js';
 import { sealDocument } from '../pdf/index.js';
 import type { SignatureReport, VerifyPdfReport } from '../pdf/verify/index.js';
 import { verifyPdf } from '../pdf/verify/index.js';
@@ -17,7 +25,6 @@ import {
   parseArguments,
   reportAndExit,
 } from './run.js';
-import { describeTrustAnchors, resolveTrustAnchors, type TrustAnchors } from './trust-anchors.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -123,7 +130,14 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
     .action(async (file: string, options: { trust: string[]; offline?: boolean; json?: boolean }) => {
       try {
         parseArguments(VerifyArgs, { '<file>': file, '--trust': options.trust });
-        const anchors = resolveTrustAnchors(options.trust, getConfig);
+        const anchors = resolveTrustAnchors(options.trust, () => {
+          const config = getConfig();
+          return {
+            verifyTrustPaths: config.seal.verifyTrustPaths,
+            isDev: config.isDev,
+            dataDir: config.dataDir,
+          };
+        });
         const report = await verifyPdf(readInput(file), {
           trustRoots: anchors.roots,
           ...(options.offline ? {} : { fetchCrl: (url) => fetchCrlOverHttp(url) }),

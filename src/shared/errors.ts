@@ -84,6 +84,7 @@ export const errorCatalogue = {
   PDF_STAMP_IMAGE_INVALID: 'invalid',
   PDF_SIGNATURE_TOO_LARGE: 'internal',
   PDF_OUTPUT_INVALID: 'internal',
+  PDF_CERTIFIED_FORBIDS_SEAL: 'invalid',
   // envelopes
   ENVELOPE_NOT_FOUND: 'not_found',
   ENVELOPE_STATE_CONFLICT: 'conflict',

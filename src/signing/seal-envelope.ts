@@ -100,7 +100,8 @@ async function sealOne(
     pdfBytes: await deps.blobs.get(doc.sha256),
     fileName: doc.fileName,
     stamps,
-    evidence: input.evidence,
+    // Per document: the page looks up this original's hash (the sealed one is not known yet).
+    evidence: { ...input.evidence, verificationUrl: verificationUrl(deps.settings.publicUrl, doc.sha256) },
     seal: {
       key,
       reason: deps.seal.reason(locale),
@@ -138,6 +139,11 @@ async function sealOne(
   );
   if (!rows[0]) throw new Error(`sealed document ${doc.id} not recorded`);
   return rows[0];
+}
+
+/** The public verification page for a document, by the SHA-256 of its original. */
+export function verificationUrl(publicUrl: string, originalSha256: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/verifier?sha256=${originalSha256}`;
 }
 
 /** A sealed file's name: "contrat.pdf" → "contrat-signe.pdf" / "contrat-signed.pdf". */

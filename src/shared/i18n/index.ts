@@ -9,6 +9,7 @@ import { mailMessages } from './messages/mail.js';
 import { pdfMessages } from './messages/pdf.js';
 import { signingMessages } from './messages/signing.js';
 import { smsMessages } from './messages/sms.js';
+import { verificationMessages } from './messages/verification.js';
 
 export { defaultLocale, defineMessages, type Locale, locales } from './define.js';
 
@@ -26,6 +27,7 @@ const catalogues = [
   signingMessages,
   auditMessages,
   billingMessages,
+  verificationMessages,
 ] as const;
 
 const tables: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };

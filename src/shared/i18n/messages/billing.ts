@@ -4,9 +4,9 @@ import { defineMessages } from '../define.js';
 export const billingMessages = defineMessages({
   fr: {
     'error.BILLING_BALANCE_INSUFFICIENT':
-      'Le solde disponible de votre compte ({available}) ne couvre pas cette demande : il manque {missing} HT. Chaque signature reçue au-delà des signatures gratuites coûte {price} HT. Approvisionnez votre compte ici : {url}',
+      'Le solde disponible de votre compte ({available}) ne couvre pas cette demande : il manque {missing} HT. Chaque signature reçue au-delà des signatures gratuites coûte {price} HT. Approvisionnez votre compte ici : {url}',
     'error.BILLING_CREDIT_INVALID':
-      'Montant ou référence de crédit invalide : un montant positif en euros (au plus {max} centimes) et une référence sont requis.',
+      'Montant ou référence de crédit invalide : un montant positif en euros (au plus {max} centimes) et une référence sont requis.',
     'error.BILLING_CREDIT_CONFLICT':
       'La référence {reference} a déjà servi à créditer un autre montant ({amountCents} centimes).',
     'audit.event.account.credited': 'Compte crédité',
