@@ -29,6 +29,7 @@ import { inspectPdf } from '../src/pdf/index.js';
 import { systemClock } from '../src/shared/clock.js';
 import { randomIds } from '../src/shared/ids.js';
 import { createLogger } from '../src/shared/logger.js';
+import { unmeteredBilling } from '../test/support/billing.js';
 import { makeTestPdf } from '../test/support/test-pdf.js';
 
 const MESSAGE_BYTES = 100 * 1024;
@@ -348,7 +349,10 @@ async function signIngestion() {
     handleSignRequest: async (input) => {
       const t0 = performance.now();
       try {
-        return await handleSignRequest({ ...deps, inspectPdf, config: config.envelopes }, input);
+        return await handleSignRequest(
+          { ...deps, inspectPdf, config: config.envelopes, billing: unmeteredBilling(deps) },
+          input,
+        );
       } finally {
         useCaseTimes.push(performance.now() - t0);
       }

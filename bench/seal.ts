@@ -5,6 +5,8 @@
  * the floor (read + SHA-256 of the bytes + one signature) and a naive full re-save (pdf-lib load +
  * save). Each case runs in its own child process so its peak RSS is its own.
  * Goals (issue 4): seal <= 2 x floor + 30 ms; peak RSS <= input + 150 MB.
+ * `--levels`: seal time at PAdES B-T, B-LT and B-LTA side by side (issue 15), against the test PKI's
+ * loopback TSA and OCSP responder (started if needed), RSA-3072, 1 MB and 10 MB inputs.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -208,8 +210,58 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** B-T, B-LT and B-LTA seal times of the same input in one run (median of `runs`). */
+async function levelsMain(): Promise<void> {
+  const { sealDocument } = await import('../src/pdf/index.js');
+  const { createTsaClient, extendLtv } = await import('../src/keys/index.js');
+  const { sampleEvidence, sampleSealOptions } = await import('../src/pdf/testing/fixtures.js');
+  const { ensureLocalPkiServices, localTsaUrl } = await import('../test/support/pdf-validate.js');
+  await ensureLocalPkiServices();
+  const timestamp = createTsaClient({ urls: [localTsaUrl], rounds: 1 });
+  const runs = quick ? 3 : 7;
+  console.log(
+    ['input'.padEnd(8), 'B-T ms', 'B-LT ms', 'B-LTA ms', 'B-LT/B-T', 'B-LTA/B-T', 'B-LTA extra KB'].join(
+      '  ',
+    ),
+  );
+  for (const [name, build] of [
+    ['1 MB', () => imagePdf(1)],
+    ['10 MB', () => imagePdf(10)],
+  ] as const) {
+    const pdfBytes = await build();
+    const seal = () =>
+      sealDocument({
+        pdfBytes,
+        stamps: [],
+        evidence: sampleEvidence(),
+        seal: sampleSealOptions({ timestamp }),
+      });
+    const atLevel = async (level: 'B-LT' | 'B-LTA') =>
+      extendLtv((await seal()).pdfBytes, { level, timestamp });
+    await seal();
+    await atLevel('B-LTA');
+    const bt = await timed(runs, seal);
+    const blt = await timed(runs, () => atLevel('B-LT'));
+    const blta = await timed(runs, () => atLevel('B-LTA'));
+    const extraKb = ((await atLevel('B-LTA')).pdfBytes.length - (await seal()).pdfBytes.length) / 1024;
+    console.log(
+      [
+        name.padEnd(8),
+        bt.toFixed(0).padStart(6),
+        blt.toFixed(0).padStart(7),
+        blta.toFixed(0).padStart(8),
+        (blt / bt).toFixed(2).padStart(8),
+        (blta / bt).toFixed(2).padStart(9),
+        extraKb.toFixed(0).padStart(14),
+      ].join('  '),
+    );
+  }
+}
+
 const caseAt = process.argv.indexOf('--case');
-if (caseAt >= 0) {
+if (process.argv.includes('--levels')) {
+  await levelsMain();
+} else if (caseAt >= 0) {
   const [file, algorithm, resave] = process.argv.slice(caseAt + 1);
   const result = await runCase(file as string, algorithm === 'ec' ? 'ec' : 'rsa', resave === 'resave');
   console.log(JSON.stringify(result));

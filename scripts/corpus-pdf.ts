@@ -3,7 +3,13 @@
  * (default ../shared/corpus/pdf). For every file, in a worker process with a heap limit and a
  * per-file timeout (a hang or a crash costs the worker, never the run): inspect, stamp page 1,
  * evidence, seal with the test PKI's RSA key; then judge the output with our verifyPdf, Debian's
- * pdfsig (test root trusted through an NSS database) and qpdf --check. One line per file, totals, exit 1 on any failure.
+ * pdfsig (test root trusted through an NSS database), qpdf --check and pyHanko (the reference PAdES
+ * validator, vendored in the shared checker). Paraphe's seal is found by its field name, never by
+ * its place in the list; every signature the input had that pdfsig found valid must stay valid.
+ * pyHanko judges strictly, and leniently (--no-strict-syntax) only when the input's own bytes
+ * already break PDF syntax (its strict parser refuses the input too, or the input is a
+ * hybrid-reference file, which strict settings refuse); the line says which.
+ * One line per file, totals, exit 1 on any failure.
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -94,6 +100,7 @@ async function workerMain(): Promise<void> {
 }
 
 interface PdfsigSignature {
+  field: string;
   isValid: boolean;
   isTrusted: boolean;
   isTotal: boolean;
@@ -109,10 +116,61 @@ function pdfsig(file: string, nssDir: string): PdfsigSignature[] {
     .split(/^Signature #\d+:/m)
     .slice(1)
     .map((block) => ({
+      field: block.match(/Signature Field Name: (.*)/)?.[1]?.trim() ?? '',
       isValid: /Signature Validation: Signature is Valid/.test(block),
       isTrusted: /Certificate Validation: Certificate is Trusted/.test(block),
       isTotal: /Total document signed/.test(block),
     }));
+}
+
+const SEAL_FIELD = /^Paraphe seal( \d+)?$/;
+const pyhankoScript = path.resolve('../shared/tools/pdf-validate/pyhanko.sh');
+
+/** pyHanko's one-line status per signature field, e.g. `INTACT:TRUSTED,UNTOUCHED`. */
+interface PyhankoReport {
+  statuses: Map<string, string>;
+  refusesSyntax: boolean;
+  error: string;
+}
+
+function pyhanko(file: string, trustRoot: string, options: { lenient?: boolean } = {}): PyhankoReport {
+  const args = ['sign', 'validate', '--trust', trustRoot, '--trust-replace', '--soft-revocation-check'];
+  if (options.lenient) args.push('--no-strict-syntax');
+  const result = spawnSync(pyhankoScript, [...args, file], { encoding: 'utf8', timeout: 300_000 });
+  const statuses = new Map<string, string>();
+  for (const line of (result.stdout ?? '').split('\n')) {
+    const match = line.match(/^(.*):[0-9a-f]{64}:(.*)$/);
+    if (match) statuses.set(match[1] as string, match[2] as string);
+  }
+  const stderr = result.stderr ?? '';
+  const lastLine = stderr.trim().split('\n').pop() ?? '';
+  // Hybrid-reference files (a classic xref table pointing at an /XRefStm too) are refused by
+  // pyHanko's strict settings, like syntax its strict parser does not accept.
+  const refusesSyntax = stderr.includes('strict mode') || stderr.includes('hybrid-reference');
+  return { statuses, refusesSyntax, error: lastLine.slice(0, 160) };
+}
+
+/**
+ * Strict first; lenient only when the input itself already breaks the syntax strict mode wants.
+ * When pyHanko cannot process the input at all (it fails on the file as received: junk before
+ * the header, a signature dictionary it cannot read), it has no verdict to give on the output
+ * either: reported as such, never as valid.
+ */
+function pyhankoVerdict(input: string, output: string, trustRoot: string) {
+  const strict = pyhanko(output, trustRoot);
+  if (strict.statuses.size === 0 && !strict.refusesSyntax) {
+    const received = pyhanko(input, trustRoot);
+    if (received.statuses.size === 0 && received.error)
+      return { ...strict, mode: 'fails on the input' as const };
+  }
+  if (!strict.refusesSyntax) return { ...strict, mode: 'strict' as const };
+  const isHybrid = readFileSync(input).includes('/XRefStm');
+  if (!isHybrid && !pyhanko(input, trustRoot).refusesSyntax) return { ...strict, mode: 'strict' as const };
+  return { ...pyhanko(output, trustRoot, { lenient: true }), mode: 'lenient' as const };
+}
+
+function pyhankoAvailable(): boolean {
+  return spawnSync(pyhankoScript, ['--version'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
 }
 
 function qpdfStatus(file: string): number {
@@ -193,6 +251,15 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'paraphe-corpus-'));
   const { createNssTrustStore } = await import('../src/pdf/testing/tools.js');
   const nssDir = createNssTrustStore(path.join(work, 'nss'));
+  if (!pyhankoAvailable()) {
+    console.error(
+      `pyHanko does not run (${pyhankoScript}): bash scripts/ensure-tools.sh installs its packages`,
+    );
+    process.exit(1);
+  }
+  const { PKI_DIR } = await import('../src/pdf/testing/fixtures.js');
+  const trustRoot = path.join(PKI_DIR, 'root.pem');
+  const pyhankoModes = { strict: 0, lenient: 0, 'fails on the input': 0 };
   const worker = new Worker();
   const totals = { 'sealed-valid': 0, refused: 0, failed: 0 };
   const refusals = new Map<string, number>();
@@ -205,21 +272,40 @@ async function main(): Promise<void> {
     let verdict: keyof typeof totals;
     let note: string;
     if (reply.status === 'sealed') {
-      const before = pdfsig(full, nssDir).filter((s) => s.isValid).length;
+      const validBefore = pdfsig(full, nssDir)
+        .filter((s) => s.isValid)
+        .map((s) => s.field);
       const after = pdfsig(out, nssDir);
-      const ours = after[after.length - 1];
-      const stillValid = after.slice(0, -1).filter((s) => s.isValid).length;
+      const seals = after.filter((s) => SEAL_FIELD.test(s.field) && !validBefore.includes(s.field));
+      const ours = seals[seals.length - 1];
+      const broken = validBefore.filter((field) => !after.find((s) => s.field === field)?.isValid);
       const qIn = qpdfStatus(full);
       const qOut = qpdfStatus(out);
       const problems: string[] = [...reply.verifyProblems];
+      if (!ours) problems.push('pdfsig: no Paraphe seal field');
       if (!ours?.isValid) problems.push('pdfsig: seal not valid');
       if (!ours?.isTrusted) problems.push('pdfsig: seal not trusted');
       if (!ours?.isTotal) problems.push('pdfsig: not total document signed');
-      if (stillValid < before) problems.push(`existing signatures broken (${stillValid}/${before} valid)`);
+      if (broken.length > 0) problems.push(`existing signatures broken: ${broken.join(', ')}`);
       // qpdf exit 0 = clean, 3 = warnings, 2 = errors; the output may not be worse than the input.
       if (qOut !== 0 && !(qOut === 3 && qIn !== 0)) problems.push(`qpdf --check exit ${qOut} (input ${qIn})`);
+      const py = pyhankoVerdict(full, out, trustRoot);
+      const status = ours ? py.statuses.get(ours.field) : undefined;
+      if (py.mode === 'fails on the input') {
+        // Judged by verifyPdf, pdfsig and qpdf only; counted apart in the totals.
+      } else if (!status)
+        problems.push(`pyHanko (${py.mode}): no verdict for the seal${py.error ? ` (${py.error})` : ''}`);
+      else if (!/^INTACT:TRUSTED/.test(status) || !/UNTOUCHED$/.test(status))
+        problems.push(`pyHanko (${py.mode}): ${status}`);
+      for (const field of validBefore) {
+        const before = py.statuses.get(field);
+        if (before !== undefined && !before.startsWith('INTACT'))
+          problems.push(`pyHanko: ${field} now ${before}`);
+      }
+      if (problems.length === 0) pyhankoModes[py.mode] += 1;
       verdict = problems.length === 0 ? 'sealed-valid' : 'failed';
-      note = problems.length === 0 ? `${reply.kind}, ${reply.ms} ms` : problems.join('; ');
+      note =
+        problems.length === 0 ? `${reply.kind}, ${reply.ms} ms, pyHanko ${py.mode}` : problems.join('; ');
     } else if (reply.status === 'refused') {
       verdict = 'refused';
       note = `${reply.code}: ${reply.message}`;
@@ -245,6 +331,9 @@ async function main(): Promise<void> {
   );
   console.log(`refusals: ${[...refusals].map(([code, n]) => `${code} ${n}`).join(', ') || 'none'}`);
   console.log(`unencrypted files sealed-valid: ${unencryptedSealed}/${unencrypted} (${share}%)`);
+  console.log(
+    `pyHanko verdicts on the sealed-valid: ${pyhankoModes.strict} strict, ${pyhankoModes.lenient} lenient, ${pyhankoModes['fails on the input']} where pyHanko fails on the input itself (judged by the other three)`,
+  );
   process.exit(totals.failed > 0 ? 1 : 0);
 }
 

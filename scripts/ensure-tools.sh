@@ -15,6 +15,8 @@ declare -A NEED=(
   [softhsm2-util]=softhsm2
   [pkcs11-tool]=opensc
   [curl]=curl
+  # the evidence page's QR code is read back by an independent decoder
+  [zbarimg]=zbar-tools
   [python3]=python3
   # pkcs11js (the HSM binding) compiles a native addon at install time.
   [g++]=g++

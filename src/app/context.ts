@@ -1,8 +1,9 @@
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { type BillingDeps, billingMetrics } from '../billing/index.js';
 import { type BlobStore, openBlobStore } from '../blobs/index.js';
 import type { Config } from '../config/index.js';
 import { type Db, lockEmbeddedDb, migrate, openDb } from '../db/index.js';
-import { createTsaClient, loadSealKey } from '../keys/index.js';
+import { createTsaClient, loadSealKey, resolveTrustAnchors, type TrustAnchors } from '../keys/index.js';
 import {
   createMailTransport,
   deliverNow,
@@ -17,6 +18,7 @@ import { type Ids, randomIds } from '../shared/ids.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import type { SigningDeps } from '../signing/index.js';
 import { createSmsSender, resolveOtpSecret, type SmsDeps, type SmsSender, smsMetrics } from '../sms/index.js';
+import type { VerificationDeps } from '../verification/index.js';
 
 /** Everything a role or a command needs, built once from the configuration. */
 export interface AppContext {
@@ -35,6 +37,10 @@ export interface AppContext {
   sms: SmsDeps;
   /** The signing use cases' dependencies (seal key loaded on first use). */
   signing: SigningDeps;
+  /** The billing use cases' dependencies (price rules, counters). */
+  billing: BillingDeps;
+  /** The public verification page's dependencies (trust anchors read on first use). */
+  verification: VerificationDeps;
   close(): Promise<void>;
 }
 
@@ -104,6 +110,7 @@ export async function createAppContext(
     }),
     metrics: smsMetrics(metrics),
   };
+  const billing: BillingDeps = { clock, ids, rules: config.billing, metrics: billingMetrics(metrics) };
   let sealKey: Promise<SealKey & { close?: () => void }> | undefined;
   const signing: SigningDeps = {
     db,
@@ -111,6 +118,7 @@ export async function createAppContext(
     clock,
     ids,
     sms,
+    billing,
     settings: config.signing,
     seal: {
       getKey: () => {
@@ -129,9 +137,30 @@ export async function createAppContext(
         ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) }
         : {}),
       locale: config.seal.evidenceLocales[0] ?? 'fr',
+      level: config.seal.level,
+      ltvRenewMarginDays: config.seal.ltvRenewMarginDays,
     },
     deliverSoon: (outboxIds) => {
       for (const id of outboxIds) void deliverNow(outbox, id);
+    },
+  };
+  let trust: TrustAnchors | undefined;
+  const verification: VerificationDeps = {
+    db,
+    clock,
+    getTrust: () => {
+      // Read again while there is none: the dev CA appears with the first seal.
+      if (!trust || trust.source === 'none')
+        trust = resolveTrustAnchors([], () => ({
+          verifyTrustPaths: config.seal.verifyTrustPaths,
+          isDev: config.isDev,
+          dataDir: config.dataDir,
+        }));
+      return trust;
+    },
+    settings: {
+      maxPdfBytes: config.envelopes.maxAttachmentBytes,
+      ratePerIpPerMinute: config.signing.ratePerIpPerMinute,
     },
   };
   return {
@@ -147,6 +176,8 @@ export async function createAppContext(
     smsSender,
     sms,
     signing,
+    billing,
+    verification,
     async close() {
       if (sealKey) (await sealKey.catch(() => undefined))?.close?.();
       await mailTransport.close();

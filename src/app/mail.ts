@@ -11,6 +11,7 @@ export function signRequestHandler(ctx: AppContext): SignRequestHandler {
     ids: ctx.ids,
     inspectPdf,
     config: ctx.config.envelopes,
+    billing: ctx.billing,
   };
   return (input) => handleSignRequest(deps, input);
 }

@@ -70,7 +70,7 @@ describe(`a seal that fails for a permanent reason (${testEngine})`, () => {
     );
     const mail = await simpleParser(Buffer.from(await fixture.blobs.get(mails[0]?.raw_sha256 ?? '')));
     assert.match(mail.subject ?? '', /pas encore scellés\s: Contrat bad-image/);
-    assert.match(mail.text ?? '', /Raison\s: L'image de la signature n'est pas une image PNG valide\./);
+    assert.match(mail.text ?? '', /Raison\s: L’image de la signature n’est pas une image PNG valide\./);
     // The signer who signed reads a true sentence, not "when everyone has signed".
     const page = await loadSigningPage(fixture.db, {
       token: envelope.tokens[0] as string,

@@ -33,6 +33,7 @@ export const AUDIT_EVENT_TYPES = [
   'sms.delivery',
   'envelope.seal_failed',
   'envelope.reseal_requested',
+  'account.credited',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

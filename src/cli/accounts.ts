@@ -6,10 +6,12 @@ import {
   addMailbox,
   CalendarDaySchema,
   createAccount,
+  findAccount,
   listAccounts,
   MailboxAddressSchema,
   setSubscription,
 } from '../accounts/index.js';
+import { describeAccountBilling } from './billing.js';
 import { type CliDeps, cliAccepted, cliNoArguments, printTable, withContext } from './run.js';
 
 function describeAccount(account: Account): string {
@@ -34,6 +36,7 @@ const CreateArgs = z.object({
 });
 const SubscriptionArgs = z.object({ '<account>': reference, '--until': day });
 const MailboxAddArgs = z.object({ '<account>': reference, '<address>': address });
+const ShowArgs = z.object({ '<account>': reference });
 
 /** `paraphe account …` and `paraphe mailbox …`: what the provider's operators run. */
 export function registerAccountCommands(program: Command, deps: CliDeps): void {
@@ -82,6 +85,17 @@ export function registerAccountCommands(program: Command, deps: CliDeps): void {
             mailboxes: a.mailboxes.join(', '),
           })),
         );
+      }),
+    );
+
+  account
+    .command('show')
+    .description('an account: mailboxes, subscription, balance, holds and signatures of the free window')
+    .argument('<account>', 'account id, name or one of its mailboxes')
+    .action((given: string) =>
+      withContext(deps, { schema: ShowArgs, given: { '<account>': given } }, async (ctx, args) => {
+        const found = await findAccount(ctx.db, args['<account>']);
+        io.out(`${describeAccount(found)}${await describeAccountBilling(ctx, found)}`);
       }),
     );
 

@@ -8,6 +8,7 @@ import { runParaphe } from '../../test/support/cli.js';
 import {
   ensureLocalPkiServices,
   localTsaUrl,
+  p12SealEnv,
   pdfValidateDir,
   refsDir,
   testPkiDir,
@@ -18,12 +19,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'paraphe-cli-pdf-'));
 const input = path.join(refsDir, 'input.pdf');
 const root = path.join(testPkiDir, 'root.pem');
 const devEnv = { PARAPHE_DATA_DIR: path.join(work, 'data') };
-const p12Env = {
-  ...devEnv,
-  PARAPHE_SEAL_P12: path.join(testPkiDir, 'seal-rsa.p12'),
-  PARAPHE_SEAL_P12_PASSPHRASE: 'seal-pass',
-  PARAPHE_SEAL_CHAIN: path.join(testPkiDir, 'chain.pem'),
-};
+const p12Env = p12SealEnv(devEnv.PARAPHE_DATA_DIR);
 
 before(async () => ensureLocalPkiServices());
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -49,6 +45,7 @@ describe('paraphe seal / verify', () => {
     const sealed = runParaphe(['seal', input, '-o', out], {
       ...p12Env,
       PARAPHE_TSA_URLS: `http://127.0.0.1:9/,${localTsaUrl}`,
+      PARAPHE_SEAL_LEVEL: 'B-T',
     });
     assert.equal(sealed.status, 0, sealed.stderr);
     const verified = runParaphe(['verify', out, '--trust', root, '--json'], devEnv);

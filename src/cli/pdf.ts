@@ -3,7 +3,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createTsaClient, fetchCrlOverHttp, loadSealKey } from '../keys/index.js';
+import {
+  createTsaClient,
+  describeTrustAnchors,
+  extendLtv,
+  fetchCrlOverHttp,
+  loadSealKey,
+  resolveTrustAnchors,
+  type TrustAnchors,
+} from '../keys/index.js';
 import { sealDocument } from '../pdf/index.js';
 import type { SignatureReport, VerifyPdfReport } from '../pdf/verify/index.js';
 import { verifyPdf } from '../pdf/verify/index.js';
@@ -17,7 +25,6 @@ import {
   parseArguments,
   reportAndExit,
 } from './run.js';
-import { describeTrustAnchors, resolveTrustAnchors, type TrustAnchors } from './trust-anchors.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -123,7 +130,14 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
     .action(async (file: string, options: { trust: string[]; offline?: boolean; json?: boolean }) => {
       try {
         parseArguments(VerifyArgs, { '<file>': file, '--trust': options.trust });
-        const anchors = resolveTrustAnchors(options.trust, getConfig);
+        const anchors = resolveTrustAnchors(options.trust, () => {
+          const config = getConfig();
+          return {
+            verifyTrustPaths: config.seal.verifyTrustPaths,
+            isDev: config.isDev,
+            dataDir: config.dataDir,
+          };
+        });
         const report = await verifyPdf(readInput(file), {
           trustRoots: anchors.roots,
           ...(options.offline ? {} : { fetchCrl: (url) => fetchCrlOverHttp(url) }),
@@ -189,6 +203,10 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
           close = key.close;
           const now = new Date();
           const locale = config.seal.evidenceLocales[0] ?? 'fr';
+          const timestamp =
+            config.seal.level !== 'B-B' && config.seal.tsaUrls.length > 0
+              ? createTsaClient({ urls: config.seal.tsaUrls })
+              : undefined;
           const name = path.basename(input);
           const stamps = options.stamp
             ? [
@@ -231,17 +249,24 @@ export function registerPdfCommands(program: Command, deps: CliDeps): void {
               location: config.seal.location ?? '',
               contactInfo: config.seal.contactInfo ?? '',
               docMdpPermissions: config.seal.docMdpLevel,
-              ...(config.seal.tsaUrls.length > 0
-                ? { timestamp: createTsaClient({ urls: config.seal.tsaUrls }) }
-                : {}),
+              ...(timestamp ? { timestamp } : {}),
               locale,
               signingTime: now,
             },
           });
-          writeFileSync(options.output, sealed.pdfBytes);
+          const { level } = config.seal;
+          const output =
+            level === 'B-LT' || level === 'B-LTA'
+              ? await extendLtv(sealed.pdfBytes, {
+                  level,
+                  ...(timestamp ? { timestamp } : {}),
+                  extraCertificates: [key.certificate, ...key.chain],
+                })
+              : sealed;
+          writeFileSync(options.output, output.pdfBytes);
           const subject = new X509Certificate(key.certificate).subject.replace(/\n/g, ', ');
           io.out(
-            `sealed ${input} -> ${options.output} (${sealed.kind}, ${sealed.pdfBytes.length} bytes, sha256 ${sealed.sha256})\n  key: ${subject}${key.isTestKey ? ' [TEST KEY — not trusted]' : ''}\n  timestamp: ${config.seal.tsaUrls.length > 0 ? 'yes' : 'no (PARAPHE_TSA_URLS not set)'}\n`,
+            `sealed ${input} -> ${options.output} (${sealed.kind}, PAdES ${level}, ${output.pdfBytes.length} bytes, sha256 ${output.sha256})\n  key: ${subject}${key.isTestKey ? ' [TEST KEY — not trusted]' : ''}\n  timestamp: ${timestamp ? 'yes' : 'no (PARAPHE_TSA_URLS not set)'}\n`,
           );
         } catch (error) {
           close?.();

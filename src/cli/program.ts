@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerAccountCommands } from './accounts.js';
+import { registerBillingCommands } from './billing.js';
 import { registerBlobCommands } from './blobs.js';
 import { registerJobCommands } from './jobs.js';
+import { registerLtvCommands } from './ltv.js';
 import { registerMailCommands } from './mail.js';
 import { registerPdfCommands } from './pdf.js';
 import { type CliDeps, processCliDeps } from './run.js';
@@ -34,10 +36,12 @@ export function buildProgram(deps: CliDeps = processCliDeps): Command {
     });
   registerStartCommands(program, deps);
   registerAccountCommands(program, deps);
+  registerBillingCommands(program, deps);
   registerJobCommands(program, deps);
   registerMailCommands(program, deps);
   registerSmsCommands(program, deps);
   registerPdfCommands(program, deps);
+  registerLtvCommands(program, deps);
   registerSigningCommands(program, deps);
   registerBlobCommands(program, deps);
   return program;

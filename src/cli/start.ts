@@ -54,7 +54,9 @@ export function registerStartCommands(program: Command, deps: CliDeps): void {
             ...devModeLines({ web, relayUrl: config.mail.relayUrl, smsProvider: ctx.smsSender.name }),
           );
           if (demoMailbox)
-            lines.push(`  demo mailbox created: ${demoMailbox} (account "Démo", subscription for a year)`);
+            lines.push(
+              `  demo mailbox created: ${demoMailbox} (account "Démo", subscription for a year, 10 € demo credit)`,
+            );
         }
         io.err(`${lines.join('\n')}\n`);
         ctx.logger.info({ roles, endpoints: service.endpoints, readyMs }, 'ready');

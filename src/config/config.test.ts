@@ -48,4 +48,19 @@ describe('configuration', () => {
   it('rejects an unknown role', () => {
     assert.throws(() => loadConfig({ PARAPHE_ROLES: 'web,printer' }), /printer/);
   });
+
+  it('seals at B-LT when a timestamp authority and a real key are configured, else B-T or B-B, and refuses a level it cannot reach', () => {
+    assert.equal(loadConfig({}).seal.level, 'B-B');
+    const tsa = { PARAPHE_TSA_URLS: 'http://tsa.example/tsr' };
+    assert.equal(loadConfig({ ...tsa, PARAPHE_SEAL_P12: 'seal.p12' }).seal.level, 'B-LT');
+    assert.equal(loadConfig({ ...tsa, PARAPHE_SEAL_PKCS11_MODULE: '/usr/lib/p11.so' }).seal.level, 'B-LT');
+    // The generated dev key has no revocation service to ask.
+    assert.equal(loadConfig(tsa).seal.level, 'B-T');
+    assert.equal(
+      loadConfig({ PARAPHE_TSA_URLS: 'http://tsa.example/tsr', PARAPHE_SEAL_LEVEL: 'B-LTA' }).seal.level,
+      'B-LTA',
+    );
+    assert.throws(() => loadConfig({ PARAPHE_SEAL_LEVEL: 'B-LT' }), /PARAPHE_SEAL_LEVEL.*PARAPHE_TSA_URLS/);
+    assert.throws(() => loadConfig({ PARAPHE_SEAL_LEVEL: 'B-X' }), /PARAPHE_SEAL_LEVEL/);
+  });
 });

@@ -2,7 +2,7 @@ import { AppError } from '../shared/errors.js';
 import { blobStoreProblems } from './blob-store-checks.js';
 import { type Config, EnvSchema, roleNames, shapeConfig } from './schema.js';
 
-export { type Config, type Role, roleNames } from './schema.js';
+export { type Config, type Role, roleNames, type SealLevel, sealLevels } from './schema.js';
 
 /**
  * Reads the configuration from the environment: the only place in the program that does.
@@ -21,6 +21,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
     if (unknownRoles.length > 0)
       problems.push(`PARAPHE_ROLES: unknown role(s) ${unknownRoles.join(', ')}; use ${roleNames.join(', ')}`);
+    const level = parsed.data.PARAPHE_SEAL_LEVEL;
+    if (level && level !== 'B-B' && (parsed.data.PARAPHE_TSA_URLS ?? []).length === 0)
+      problems.push(`PARAPHE_SEAL_LEVEL: ${level} needs a timestamp authority (PARAPHE_TSA_URLS)`);
     problems.push(...blobStoreProblems(parsed.data));
   }
   if (!parsed.success || problems.length > 0) {

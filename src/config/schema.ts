@@ -7,6 +7,10 @@ import { envBoolean, envList, envPort, envPositiveInt } from './env.js';
  * stack (PGlite, local blobs, dev mailbox), so `paraphe start` works with no setting at all.
  * docs/configuration.md documents each one; keep them in step.
  */
+/** PAdES baseline levels a seal can be written at (ETSI EN 319 142-1). */
+export const sealLevels = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+export type SealLevel = (typeof sealLevels)[number];
+
 export const EnvSchema = z.object({
   PARAPHE_DATA_DIR: z.string().min(1).default('./data'),
   PARAPHE_PUBLIC_URL: z.string().url().optional(),
@@ -106,6 +110,8 @@ export const EnvSchema = z.object({
     .default('1')
     .transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
   PARAPHE_SEAL_EVIDENCE_LOCALE: z.enum(['fr', 'en', 'fr+en']).default('fr'),
+  PARAPHE_SEAL_LEVEL: z.enum(sealLevels).optional(),
+  PARAPHE_LTV_RENEW_MARGIN_DAYS: envPositiveInt.default(90),
   PARAPHE_VERIFY_TRUST: envList.optional(),
   // signing
   PARAPHE_SIGNING_CODE_FRESH_SECONDS: envPositiveInt.default(900),
@@ -137,6 +143,17 @@ export const EnvSchema = z.object({
   PARAPHE_S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
   // S3 allows 5 MiB to 5 GiB per part; larger blobs go up in parts of this size.
   PARAPHE_S3_PART_SIZE_MB: envPositiveInt.min(5).max(5120).default(16),
+  // billing
+  PARAPHE_SIGNATURE_PRICE_CENTS: z.coerce.number().int().min(0).default(100),
+  PARAPHE_FREE_THRESHOLD: envPositiveInt.default(10),
+  PARAPHE_FREE_WINDOW_DAYS: envPositiveInt.max(3650).default(30),
+  // Percent with up to two decimals (20, 5.5, 2.1): kept as basis points so VAT stays integer maths.
+  PARAPHE_VAT_RATE_PERCENT: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'at most two decimals')
+    .default(20),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -148,6 +165,15 @@ export type Role = (typeof roleNames)[number];
 function mailDomainOf(publicUrl: string): string {
   const host = new URL(publicUrl).hostname;
   return /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(host) ? host : 'localhost';
+}
+
+/**
+ * B-LT when there is a TSA and a real key; B-T with the generated dev key, whose certificate names
+ * no OCSP responder or CRL (B-LT would fail every seal); B-B without a TSA.
+ */
+function defaultSealLevel(env: Env): SealLevel {
+  if ((env.PARAPHE_TSA_URLS ?? []).length === 0) return 'B-B';
+  return env.PARAPHE_SEAL_P12 || env.PARAPHE_SEAL_PKCS11_MODULE ? 'B-LT' : 'B-T';
 }
 
 /** The typed configuration the rest of the program receives. */
@@ -286,6 +312,8 @@ export function shapeConfig(env: Env, cwd: string) {
       evidenceLocales: (env.PARAPHE_SEAL_EVIDENCE_LOCALE === 'fr+en'
         ? ['fr', 'en']
         : [env.PARAPHE_SEAL_EVIDENCE_LOCALE]) as ('fr' | 'en')[],
+      ltvRenewMarginDays: env.PARAPHE_LTV_RENEW_MARGIN_DAYS,
+      level: (env.PARAPHE_SEAL_LEVEL ?? defaultSealLevel(env)) as SealLevel,
       verifyTrustPaths: (env.PARAPHE_VERIFY_TRUST ?? []).map((file) => path.resolve(cwd, file)),
     },
     signing: {
@@ -300,6 +328,14 @@ export function shapeConfig(env: Env, cwd: string) {
       sealStuckMinutes: env.PARAPHE_SEAL_STUCK_MINUTES,
       sweepSeconds: env.PARAPHE_SIGNING_SWEEP_SECONDS,
       notifyFrom: env.PARAPHE_NOTIFY_FROM ?? `Paraphe <noreply@${mailDomainOf(publicUrl)}>`,
+    },
+    billing: {
+      priceCents: env.PARAPHE_SIGNATURE_PRICE_CENTS,
+      freeThreshold: env.PARAPHE_FREE_THRESHOLD,
+      windowDays: env.PARAPHE_FREE_WINDOW_DAYS,
+      vatRateBasisPoints: Math.round(env.PARAPHE_VAT_RATE_PERCENT * 100),
+      // The customer's account page, where a top-up is made.
+      topUpUrl: `${publicUrl}/account`,
     },
   };
 }

@@ -22,7 +22,7 @@ async function sigtermDuringJob(options: { graceSeconds: number; finishAfterSign
     proc.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    await waitFor(() => output.includes('started'), { timeoutMs: 30_000, what: 'the job to start' });
+    await waitFor(() => output.includes('started'), { timeoutMs: 90_000, what: 'the job to start' });
     proc.kill('SIGTERM');
     await waitFor(() => output.includes('stopping'), { what: 'the SIGTERM handler' });
     if (options.finishAfterSignal) writeFileSync(path.join(dir, 'go'), '');

@@ -63,12 +63,16 @@ async function downloadIssuer(der: Uint8Array): Promise<Uint8Array | undefined> 
   return undefined;
 }
 
-/** Completes a path up to a self-issued root through caIssuers downloads, as validators do. */
-async function completePath(path: Uint8Array[]): Promise<Uint8Array[]> {
+/**
+ * Completes a path up to a self-issued root through caIssuers downloads, as validators do;
+ * `downloaded` keeps each issuer found for the other paths of the same file.
+ */
+async function completePath(path: Uint8Array[], downloaded: Map<string, Uint8Array>): Promise<Uint8Array[]> {
   const full = [...path];
   while (!isSelfIssued(full[full.length - 1] as Uint8Array) && full.length < 10) {
     const top = full[full.length - 1] as Uint8Array;
-    const issuer = await downloadIssuer(top);
+    const issuer = downloaded.get(hex(top)) ?? (await downloadIssuer(top));
+    if (issuer) downloaded.set(hex(top), issuer);
     if (!issuer)
       throw new AppError(
         'REVOCATION_UNAVAILABLE',
@@ -77,6 +81,18 @@ async function completePath(path: Uint8Array[]): Promise<Uint8Array[]> {
     full.push(issuer);
   }
   return full;
+}
+
+/** Every status must be "good": unknown is retried later, revoked is refused. */
+function assertKnownAndGood(data: RevocationData): void {
+  if (data.statuses.length === 0)
+    throw new AppError('REVOCATION_UNAVAILABLE', 'no revocation data for a certificate of the path');
+  for (const s of data.statuses) {
+    if (s.status.status === 'unknown')
+      throw new AppError('REVOCATION_UNAVAILABLE', `revocation of ${s.subject} unknown: ${s.status.reason}`);
+    if (s.status.status === 'revoked')
+      throw new AppError('REVOCATION_CERTIFICATE_REVOKED', `${s.subject} is revoked (${s.status.source})`);
+  }
 }
 
 /**
@@ -94,7 +110,8 @@ export async function collectValidationData(
 ): Promise<ValidationData> {
   const fetchRevocation = o.fetchRevocation ?? fetchRevocationData;
   const signatures = await listSignatureContents(pdfBytes);
-  const byPath = new Map<string, RevocationData>();
+  const byPair = new Map<string, RevocationData>();
+  const downloaded = new Map<string, Uint8Array>();
   const certs = new Map<string, Uint8Array>();
   const ocsps = new Map<string, Uint8Array>();
   const crls = new Map<string, Uint8Array>();
@@ -117,29 +134,22 @@ export async function collectValidationData(
       crls: [] as Uint8Array[],
     };
     for (const found of paths) {
-      const path = await completePath(found);
-      const key = path.map(hex).join(',');
-      let data = byPath.get(key);
-      if (!data) {
-        data = await fetchRevocation({ certificate: path[0] as Uint8Array, chain: path.slice(1) });
-        for (const s of data.statuses) {
-          if (s.status.status === 'unknown')
-            throw new AppError(
-              'REVOCATION_UNAVAILABLE',
-              `revocation of ${s.subject} unknown: ${s.status.reason}`,
-            );
-          if (s.status.status === 'revoked')
-            throw new AppError(
-              'REVOCATION_CERTIFICATE_REVOKED',
-              `${s.subject} is revoked (${s.status.source})`,
-            );
+      const path = await completePath(found, downloaded);
+      const data: RevocationData = { ocsps: [], crls: [], statuses: [] };
+      // Pair by pair: the seal's and the TSAs' paths share their CAs, asked about once.
+      for (let i = 0; i + 1 < path.length; i++) {
+        const key = `${hex(path[i] as Uint8Array)},${hex(path[i + 1] as Uint8Array)}`;
+        let pair = byPair.get(key);
+        if (!pair) {
+          pair = await fetchRevocation({
+            certificate: path[i] as Uint8Array,
+            chain: [path[i + 1] as Uint8Array],
+          });
+          assertKnownAndGood(pair);
+          byPair.set(key, pair);
         }
-        if (data.statuses.length < path.length - 1)
-          throw new AppError(
-            'REVOCATION_UNAVAILABLE',
-            'revocation data missing for part of a certificate path',
-          );
-        byPath.set(key, data);
+        data.ocsps.push(...pair.ocsps);
+        data.crls.push(...pair.crls);
       }
       const responders = data.ocsps.flatMap(ocspCertificates);
       entry.certs.push(...path, ...responders);

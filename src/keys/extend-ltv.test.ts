@@ -6,7 +6,7 @@ import { PDFDocument } from 'pdf-lib';
 import { ensureLocalPkiServices, localTsaUrl, pdfValidateDir } from '../../test/support/pdf-validate.js';
 import { sealDocument } from '../pdf/index.js';
 import { listSignatureContents } from '../pdf/ltv/index.js';
-import { PKI_DIR, sampleEvidence, sampleSealOptions } from '../pdf/testing/fixtures.js';
+import { PKI_DIR, sampleEvidence, sampleSealOptions, testSealKey } from '../pdf/testing/fixtures.js';
 import { PdfTools } from '../pdf/testing/tools.js';
 import { isAppError } from '../shared/errors.js';
 import { extendLtv } from './extend-ltv.js';
@@ -17,14 +17,14 @@ after(() => tools.cleanup());
 const timestamp = createTsaClient({ urls: [localTsaUrl], rounds: 1 });
 const trust = path.join(PKI_DIR, 'root.pem');
 
-async function sealedBt(): Promise<Uint8Array> {
+async function sealedBt(keyName: 'seal-rsa' | 'seal-revoked' = 'seal-rsa'): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.addPage([595, 842]).drawText('Contract', { x: 50, y: 780 });
   const sealed = await sealDocument({
     pdfBytes: await doc.save(),
     stamps: [],
     evidence: sampleEvidence(),
-    seal: sampleSealOptions({ timestamp }),
+    seal: sampleSealOptions({ timestamp, key: testSealKey(keyName) }),
   });
   return sealed.pdfBytes;
 }
@@ -94,6 +94,12 @@ describe('extendLtv', () => {
         }),
       }),
       (error) => isAppError(error, 'REVOCATION_UNAVAILABLE'),
+    );
+  });
+
+  it('refuses to file data that says the seal certificate is revoked', async () => {
+    await assert.rejects(extendLtv(await sealedBt('seal-revoked'), { level: 'B-LT' }), (error) =>
+      isAppError(error, 'REVOCATION_CERTIFICATE_REVOKED'),
     );
   });
 });

@@ -8,4 +8,10 @@ export { loadSealKey, type SealKeySettings } from './load-seal-key.js';
 export { openPkcs11SealKey, type Pkcs11Options, type Pkcs11SealKey } from './pkcs11-seal-key.js';
 export { readPkcs12 } from './pkcs12.js';
 export { fetchRevocationData, type RevocationData } from './revocation-client.js';
+export {
+  describeTrustAnchors,
+  resolveTrustAnchors,
+  type TrustAnchors,
+  type TrustSettings,
+} from './trust-anchors.js';
 export { createTsaClient, type TsaClientOptions } from './tsa-client.js';

@@ -7,7 +7,8 @@ export {
   type PdfPageInspection,
   type PdfSignatureInspection,
 } from './inspect/inspect-pdf.js';
-export type { SealKey, TimestampClient } from './pades/types.js';
+export { newestTimestampExpiry } from './ltv/index.js';
+export type { SealKey, SealLevel, TimestampClient } from './pades/types.js';
 export {
   type SealDocumentInput,
   type SealedDocument,

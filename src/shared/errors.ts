@@ -84,6 +84,7 @@ export const errorCatalogue = {
   PDF_STAMP_IMAGE_INVALID: 'invalid',
   PDF_SIGNATURE_TOO_LARGE: 'internal',
   PDF_OUTPUT_INVALID: 'internal',
+  PDF_CERTIFIED_FORBIDS_SEAL: 'invalid',
   // envelopes
   ENVELOPE_NOT_FOUND: 'not_found',
   ENVELOPE_STATE_CONFLICT: 'conflict',
@@ -108,6 +109,10 @@ export const errorCatalogue = {
   SIGNING_IMAGE_BLANK: 'invalid',
   // operator CLI
   CLI_ARGUMENT_INVALID: 'invalid',
+  // billing
+  BILLING_BALANCE_INSUFFICIENT: 'invalid',
+  BILLING_CREDIT_INVALID: 'invalid',
+  BILLING_CREDIT_CONFLICT: 'conflict',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -13,3 +13,13 @@ export function formatCents(amountCents: Cents, locale: 'fr' | 'en'): string {
     currency: 'EUR',
   }).format(assertCents(amountCents) / 100);
 }
+
+/**
+ * An amount of euros typed by a person ("50", "12.50", "12,5") as cents; anything else (negative,
+ * three decimals, words) is null rather than guessed.
+ */
+export function parseEuros(text: string): Cents | null {
+  const match = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}

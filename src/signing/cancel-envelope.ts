@@ -1,3 +1,4 @@
+import { releaseRequest } from '../billing/index.js';
 import { endEnvelope, getEnvelope } from '../envelopes/index.js';
 import type { SigningDeps } from './deps.js';
 import { notifyEnded } from './notify.js';
@@ -13,6 +14,12 @@ export async function endSigning(
   const details = await getEnvelope(deps.db, input.envelopeId);
   const outboxId = await deps.db.transaction(async (tx) => {
     await endEnvelope(tx, deps, { envelopeId: input.envelopeId, to: input.how, actor: input.actor });
+    // What was held for the signers who will now never sign goes back to the available balance.
+    await releaseRequest(tx, deps.billing, {
+      accountId: details.envelope.accountId,
+      envelopeId: input.envelopeId,
+      how: input.how,
+    });
     return notifyEnded(tx, deps, {
       envelope: details.envelope,
       how: input.how,

@@ -1,3 +1,4 @@
+import { releaseRequest } from '../billing/index.js';
 import { declineEnvelope } from '../envelopes/index.js';
 import { AppError } from '../shared/errors.js';
 import type { SigningDeps } from './deps.js';
@@ -23,6 +24,11 @@ export async function declineSigning(
       reason,
       ip: input.ip,
       userAgent: input.userAgent,
+    });
+    await releaseRequest(tx, deps.billing, {
+      accountId: view.envelope.accountId,
+      envelopeId: view.envelope.id,
+      how: 'declined',
     });
     return notifyDeclined(tx, deps, {
       envelope: view.envelope,

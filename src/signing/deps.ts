@@ -1,6 +1,8 @@
+import type { BillingDeps } from '../billing/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
-import type { SealKey, TimestampClient } from '../pdf/index.js';
+import type { FetchRevocation } from '../keys/index.js';
+import type { SealKey, SealLevel, TimestampClient } from '../pdf/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Locale } from '../shared/i18n/index.js';
 import type { Ids } from '../shared/ids.js';
@@ -36,6 +38,12 @@ export interface SealSettings {
   docMdpPermissions: 1 | 2;
   timestamp?: TimestampClient;
   locale: Locale;
+  /** PAdES level written (B-T and above use `timestamp`; B-LT and B-LTA also fetch revocation data). */
+  level: SealLevel;
+  /** Replaces the OCSP/CRL client (tests). */
+  fetchRevocation?: FetchRevocation;
+  /** Long-term seals get a new document timestamp this many days before their newest one expires. */
+  ltvRenewMarginDays?: number;
 }
 
 /** What the signing use cases need; built once by the composition root. */
@@ -47,6 +55,8 @@ export interface SigningDeps {
   sms: SmsDeps;
   settings: SigningSettings;
   seal: SealSettings;
+  /** Price rules and counters: each signature is charged (or free) in its own transaction. */
+  billing: BillingDeps;
   /**
    * Called with outbox ids once the transaction that queued them committed: delivers at once for
    * speed (the durable mail.deliver job stays the guarantee).

@@ -1,8 +1,9 @@
 import { listAuditEvents, recordAuditEvent } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { type EnvelopeDetails, getEnvelope, markEnvelopeCompleted } from '../envelopes/index.js';
+import { extendLtv } from '../keys/index.js';
 import { enqueueOutgoingMail } from '../mail/outbound/index.js';
-import { type Evidence, type Stamp, sealDocument } from '../pdf/index.js';
+import { type Evidence, newestTimestampExpiry, type Stamp, sealDocument } from '../pdf/index.js';
 import { AppError, isPermanentError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import { hashToken } from '../shared/ids.js';
@@ -93,27 +94,44 @@ async function sealOne(
   }
   const key = await deps.seal.getKey();
   const locale = deps.seal.locale;
+  const { level } = deps.seal;
+  const timestamp = level === 'B-B' ? undefined : deps.seal.timestamp;
   const sealed = await sealDocument({
     pdfBytes: await deps.blobs.get(doc.sha256),
     fileName: doc.fileName,
     stamps,
-    evidence: input.evidence,
+    // Per document: the page looks up this original's hash (the sealed one is not known yet).
+    evidence: { ...input.evidence, verificationUrl: verificationUrl(deps.settings.publicUrl, doc.sha256) },
     seal: {
       key,
       reason: deps.seal.reason(locale),
       location: deps.seal.location,
       contactInfo: deps.seal.contactInfo,
       docMdpPermissions: deps.seal.docMdpPermissions,
-      ...(deps.seal.timestamp ? { timestamp: deps.seal.timestamp } : {}),
+      ...(timestamp ? { timestamp } : {}),
       locale,
       signingTime: deps.clock.now(),
     },
   });
-  const blob = await deps.blobs.put(sealed.pdfBytes);
+  let pdfBytes = sealed.pdfBytes;
+  if (level === 'B-LT' || level === 'B-LTA') {
+    // Right after the signature timestamp, as PAdES wants; a failure throws and the job retries.
+    const extended = await extendLtv(pdfBytes, {
+      level,
+      ...(timestamp ? { timestamp } : {}),
+      extraCertificates: [key.certificate, ...key.chain],
+      ...(deps.seal.fetchRevocation ? { fetchRevocation: deps.seal.fetchRevocation } : {}),
+    });
+    pdfBytes = extended.pdfBytes;
+  }
+  const blob = await deps.blobs.put(pdfBytes);
+  // Only long-term seals are kept up: the renewal job re-timestamps them before this date.
+  const ltvExpiresAt =
+    level === 'B-LT' || level === 'B-LTA' ? ((await newestTimestampExpiry(pdfBytes)) ?? null) : null;
   await deps.db.query(
-    `INSERT INTO sealed_documents (document_id, envelope_id, sha256, size_bytes, kind, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (document_id) DO NOTHING`,
-    [doc.id, doc.envelopeId, blob.sha256, blob.sizeBytes, sealed.kind, deps.clock.now()],
+    `INSERT INTO sealed_documents (document_id, envelope_id, sha256, size_bytes, kind, created_at, ltv_expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id) DO NOTHING`,
+    [doc.id, doc.envelopeId, blob.sha256, blob.sizeBytes, sealed.kind, deps.clock.now(), ltvExpiresAt],
   );
   const { rows } = await deps.db.query<SealedRow>(
     'SELECT document_id, sha256, size_bytes FROM sealed_documents WHERE document_id = $1',
@@ -121,6 +139,11 @@ async function sealOne(
   );
   if (!rows[0]) throw new Error(`sealed document ${doc.id} not recorded`);
   return rows[0];
+}
+
+/** The public verification page for a document, by the SHA-256 of its original. */
+export function verificationUrl(publicUrl: string, originalSha256: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/verifier?sha256=${originalSha256}`;
 }
 
 /** A sealed file's name: "contrat.pdf" → "contrat-signe.pdf" / "contrat-signed.pdf". */

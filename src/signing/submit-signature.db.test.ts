@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
+import { testBillingRules } from '../../test/support/billing.js';
 import { errorCode, type SigningFixture, signingFixture } from '../../test/support/signing.js';
 import { listAuditEvents } from '../audit/index.js';
+import { checkBilling, readTotals } from '../billing/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { Db } from '../db/index.js';
 import { getEnvelope } from '../envelopes/index.js';
@@ -14,7 +16,7 @@ import { sealEnvelope } from './seal-envelope.js';
 import { findSealedDownload } from './sealed-downloads.js';
 import { sendSigningCode } from './send-signing-code.js';
 import { submitSignature } from './submit-signature.js';
-import { remindSigners, sweepStuckSeals } from './sweep-signing.js';
+import { expireEnvelopes, remindSigners, sweepStuckSeals } from './sweep-signing.js';
 
 describe('signing use cases', () => {
   let fixture: SigningFixture;
@@ -24,12 +26,15 @@ describe('signing use cases', () => {
   let deps: SigningDeps;
   let documentId: string;
   let envelopeId: string;
+  let accountId: string;
   const tokens: string[] = [];
+  // Every signature paid, so each charge and release shows in the ledger.
+  const rules = testBillingRules({ freeThreshold: 1 });
   let newEnvelope: SigningFixture['newEnvelope'];
 
   before(async () => {
-    fixture = await signingFixture();
-    ({ db, blobs, clock, deps, newEnvelope } = fixture);
+    fixture = await signingFixture({ billingRules: rules });
+    ({ db, blobs, clock, deps, newEnvelope, accountId } = fixture);
     const created = await newEnvelope('k1', ['alice@example.test', 'bob@example.test']);
     tokens.push(...created.tokens);
     envelopeId = created.envelopeId;
@@ -130,6 +135,15 @@ describe('signing use cases', () => {
     );
     const audit = (await listAuditEvents(db, envelopeId)).map((e) => e.type);
     assert.ok(audit.includes('signature.recorded'));
+    const ledger = await db.query<{ kind: string; amount_cents: number }>(
+      `SELECT kind, amount_cents FROM ledger_entries WHERE signer_id = $1 AND kind IN ('charge', 'free')`,
+      [details.signers[0]?.id],
+    );
+    assert.deepEqual(
+      ledger.rows,
+      [{ kind: 'charge', amount_cents: -100 }],
+      'charged once, with the Signature',
+    );
   });
 
   it('reminds Bob after 3 days, every 3 days, at most 3 times', async () => {
@@ -249,5 +263,24 @@ describe('signing use cases', () => {
       ),
       'SIGNING_ENDED',
     );
+  });
+
+  it('releases what is held when a signer declines and when a request expires', async () => {
+    const held = async () => (await readTotals(db, accountId)).heldCents;
+    const start = await held();
+    const declined = await newEnvelope('b1', ['erin@example.test', 'fay@example.test']);
+    await newEnvelope('b2', ['gus@example.test']);
+    assert.equal(await held(), start + 300);
+    await declineSigning(deps, {
+      token: declined.tokens[0] as string,
+      reason: null,
+      ip: null,
+      userAgent: null,
+    });
+    assert.equal(await held(), start + 100);
+    clock.advance(31 * 86_400_000);
+    assert.ok((await expireEnvelopes(deps)) >= 1);
+    assert.equal(await held(), 0, 'no open request is left');
+    assert.deepEqual((await checkBilling(db, { now: clock.now(), rules })).problems, []);
   });
 });

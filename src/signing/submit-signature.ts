@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/index.js';
+import { chargeSignature } from '../billing/index.js';
 import { completeSignerTurn, type EnvelopeDocument } from '../envelopes/index.js';
 import { enqueueJob } from '../jobs/index.js';
 import { AppError } from '../shared/errors.js';
@@ -147,6 +148,12 @@ export async function submitSignature(
       signerId: view.signer.id,
       ip: input.ip,
       userAgent: input.userAgent,
+    });
+    // Same transaction as the Signature: a signature received is charged exactly when it exists.
+    await chargeSignature(tx, deps.billing, {
+      accountId: view.envelope.accountId,
+      envelopeId: view.envelope.id,
+      signerId: view.signer.id,
     });
     const total = view.signers.length;
     const signedCount = view.signedCount + 1;

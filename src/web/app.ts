@@ -18,6 +18,7 @@ import { registerMetrics } from './routes/metrics.js';
 import { registerSmsWebhookRoutes } from './routes/sms-webhooks.js';
 import { registerSecurityHeaders } from './security.js';
 import { registerSignerRoutes } from './signer/index.js';
+import { registerVerifierRoutes } from './verifier/index.js';
 import { html } from './views/html.js';
 import { layout } from './views/layout.js';
 
@@ -80,6 +81,7 @@ export function buildWebApp(
   if (deps.sms) registerSmsWebhookRoutes(app, deps.sms);
   if (deps.signing)
     registerSignerRoutes(app, deps.signing, { isDev: deps.config.isDev, isHttps: deps.config.http.isHttps });
+  if (deps.verification) registerVerifierRoutes(app, deps.verification, { isDev: deps.config.isDev });
   if (deps.config.isDev) {
     registerDevMailRoutes(app, deps);
     registerDevSmsRoutes(app, deps);

@@ -6,6 +6,7 @@ import type { Ids } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { SigningDeps } from '../signing/index.js';
 import type { SmsDeps } from '../sms/index.js';
+import type { VerificationDeps } from '../verification/index.js';
 
 /** What the web adapter needs from the composition root (src/app). */
 export interface WebDeps {
@@ -24,4 +25,6 @@ export interface WebDeps {
   sms?: SmsDeps;
   /** When present, the signer's pages (/s/:token) and sealed downloads (/d/:token) are served. */
   signing?: SigningDeps;
+  /** When present, the public verification page (/verifier) is served. */
+  verification?: VerificationDeps;
 }

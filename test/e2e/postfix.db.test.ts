@@ -19,16 +19,11 @@ import {
 } from '../../src/mail/inbound/index.js';
 import { decodeBody } from '../../src/mail/inbound/sign-request/mime/body-codec.js';
 import { leavesOf, parseMessage } from '../../src/mail/inbound/sign-request/mime/parse-entity.js';
-import {
-  deliverNow,
-  deliverOutgoingMail,
-  relayMailTransport,
-  SmtpClientError,
-  sendSmtp,
-} from '../../src/mail/outbound/index.js';
+import { deliverNow, relayMailTransport, SmtpClientError, sendSmtp } from '../../src/mail/outbound/index.js';
 import { inspectPdf } from '../../src/pdf/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
+import { unmeteredBilling } from '../support/billing.js';
 import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
 import { testOutboxDeps } from '../support/outbox.js';
@@ -125,6 +120,7 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
             ids: randomIds,
             inspectPdf,
             config: loadConfig({ PARAPHE_PUBLIC_URL: PUBLIC_URL }).envelopes,
+            billing: unmeteredBilling({ clock: systemClock, ids: randomIds }),
           },
           input,
         );
@@ -264,19 +260,9 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       .build();
     const accepted = await submit(raw, ['bob.lapsed@example.test'], 'olivier@customer.test');
     assert.ok(accepted.every((r) => r.isAccepted));
-    // The worker's 'mail.deliver' job sends the reply; this test has no worker, so it does the same.
-    const { rows: queued } = await waitFor(async () => {
-      const found = await db.query<{ id: string }>(
-        `SELECT id FROM mail_outbox WHERE recipients ? 'olivier@customer.test' AND status = 'queued'`,
-      );
-      return found.rows.length > 0 ? found : null;
-    });
-    const transport = relayMailTransport(postfix.relayUrl);
-    for (const row of queued) await deliverOutgoingMail(testOutboxDeps({ db, blobs, transport }), row.id);
-    await transport.close();
     const [reply] = await postfix.waitForMail('olivier@customer.test');
     const parsed = await simpleParser(reply as Buffer);
-    assert.equal(parsed.subject, 'Demande de signature non envoyée : Bail');
+    assert.equal(parsed.subject, 'Demande de signature non envoyée\u00a0: Bail');
     assert.match(parsed.text ?? '', /La signature par e-mail demande un abonnement actif/);
     // mailparser would inline the message/rfc822 part: read it as it sits in the reply.
     const part = leavesOf(parseMessage(reply as Buffer)).find((l) => l.contentType === 'message/rfc822');

@@ -9,6 +9,16 @@ export const refsDir = path.join(pdfValidateDir, 'refs');
 /** The local RFC 3161 TSA and CRL server started by servers/start-services.sh. */
 export const localTsaUrl = 'http://127.0.0.1:18318/tsa';
 
+/** Environment for `paraphe` commands sealing with the test PKI's RSA key (PKCS#12) and its chain. */
+export function p12SealEnv(dataDir: string): Record<string, string> {
+  return {
+    PARAPHE_DATA_DIR: dataDir,
+    PARAPHE_SEAL_P12: path.join(testPkiDir, 'seal-rsa.p12'),
+    PARAPHE_SEAL_P12_PASSPHRASE: 'seal-pass',
+    PARAPHE_SEAL_CHAIN: path.join(testPkiDir, 'chain.pem'),
+  };
+}
+
 /** Starts the checker's loopback TSA/CRL/OCSP services (idempotent) and waits until they answer. */
 export async function ensureLocalPkiServices(): Promise<void> {
   const healthy = async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAccount } from '../../src/accounts/index.js';
+import { type BillingRules, creditAccount, holdForRequest } from '../../src/billing/index.js';
 import { type BlobStore, openFsBlobStore } from '../../src/blobs/index.js';
 import type { Db } from '../../src/db/index.js';
 import { createEnvelope, issueSignerLink } from '../../src/envelopes/index.js';
@@ -15,6 +16,7 @@ import { randomIds } from '../../src/shared/ids.js';
 import type { SigningDeps, SigningSettings, SubmitSignatureInput } from '../../src/signing/index.js';
 import { checkSigningCode, sendSigningCode, signingJobs, submitSignature } from '../../src/signing/index.js';
 import { devSmsSender } from '../../src/sms/index.js';
+import { testBillingRules } from './billing.js';
 import { freshDb } from './db.js';
 import { silentLogger } from './logger.js';
 import { makeTestPdf } from './make-pdf.js';
@@ -33,6 +35,8 @@ export interface SigningFixture {
   blobs: BlobStore;
   clock: ManualClock;
   deps: SigningDeps;
+  /** The sender's account, credited 100 € so that no request is refused for balance. */
+  accountId: string;
   /** An envelope from sender@example.test with one 2-page PDF and these signers in order. */
   newEnvelope(key: string, addresses: string[]): Promise<TestEnvelope>;
   /** Sends a code to the signer's phone and confirms it, as the page does. */
@@ -70,7 +74,7 @@ export async function errorCode(promise: Promise<unknown>): Promise<string> {
  * dev seal key, and one account to send from.
  */
 export async function signingFixture(
-  o: { now?: string; db?: Db; blobsDir?: string } = {},
+  o: { now?: string; db?: Db; blobsDir?: string; billingRules?: BillingRules } = {},
 ): Promise<SigningFixture> {
   const db = o.db ?? (await freshDb());
   const clock = manualClock(o.now ?? '2026-11-26T09:00:00Z');
@@ -78,10 +82,20 @@ export async function signingFixture(
   const ids = randomIds;
   const blobs = await openFsBlobStore({ root: o.blobsDir ?? dir, ids });
   const key = await ensureDevSealKey(path.join(dir, 'keys'));
-  const deps = testSigningDeps({ db, blobs, clock, getKey: async () => key });
+  const deps = testSigningDeps({
+    db,
+    blobs,
+    clock,
+    getKey: async () => key,
+    ...(o.billingRules ? { billingRules: o.billingRules } : {}),
+  });
   const account = await createAccount(
     { db, clock, ids },
     { name: 'Test', mailboxes: ['sender@example.test'] },
+  );
+  await creditAccount(
+    { ...deps.billing, db },
+    { accountId: account.id, amountCents: 10_000, reference: 'signing-fixture', actor: 'operator' },
   );
   const pdf = await blobs.put(await makeTestPdf({ pages: 2 }));
 
@@ -121,6 +135,7 @@ export async function signingFixture(
         },
       );
       assert.ok(result.isNew);
+      await holdForRequest(tx, deps.billing, { accountId: account.id, envelopeId: result.envelopeId });
       const tokens: string[] = [];
       for (const signer of result.signers)
         tokens.push(
@@ -183,6 +198,7 @@ export async function signingFixture(
     blobs,
     clock,
     deps,
+    accountId: account.id,
     newEnvelope,
     confirmPhone,
     signedWithUndecodableImage,
@@ -213,6 +229,7 @@ export function testSigningDeps(o: {
   clock: Clock;
   getKey: () => Promise<SealKey>;
   settings?: Partial<SigningSettings>;
+  billingRules?: BillingRules;
 }): SigningDeps {
   const { db, clock } = o;
   const ids = randomIds;
@@ -244,6 +261,7 @@ export function testSigningDeps(o: {
       notifyFrom: 'Paraphe <noreply@example.test>',
       ...o.settings,
     },
+    billing: { clock, ids, rules: o.billingRules ?? testBillingRules() },
     seal: {
       getKey: o.getKey,
       reason: () => 'TEST',
@@ -251,6 +269,7 @@ export function testSigningDeps(o: {
       contactInfo: '',
       docMdpPermissions: 1,
       locale: 'fr',
+      level: 'B-B',
     },
   };
 }

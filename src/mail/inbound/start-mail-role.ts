@@ -30,8 +30,9 @@ export interface MailRoleContext {
   logger: Logger;
   handleSignRequest: SignRequestHandler;
   /**
-   * When given, the copies of a new envelope are sent at once after its transaction committed
-   * (the 'mail.deliver' jobs remain the guarantee; the outbox claim keeps the two from doubling).
+   * When given, the copies of a new envelope (or the reply to the sender of a refused request) are
+   * sent at once after the transaction committed (the 'mail.deliver' jobs remain the guarantee;
+   * the outbox claim keeps the two from doubling).
    * Never throws: see the outbox's `deliverNow`.
    */
   deliverNow?: (outboxId: string) => Promise<void>;
@@ -65,12 +66,19 @@ export async function startMailRole(ctx: MailRoleContext): Promise<MailRole> {
   };
   const handleSignRequest: SignRequestHandler = async (input) => {
     const outcome = await ctx.handleSignRequest(input);
-    if (outcome.outcome !== 'refused') {
-      const attempt = deliverCopies(outcome.envelopeId).catch((error: unknown) =>
+    // The sender of a refused request is waiting for the reply as much as signers for their copy.
+    const attempt =
+      outcome.outcome !== 'refused'
+        ? deliverCopies(outcome.envelopeId)
+        : outcome.replyOutboxId && ctx.deliverNow
+          ? ctx.deliverNow(outcome.replyOutboxId)
+          : null;
+    if (attempt) {
+      const tracked = attempt.catch((error: unknown) =>
         logger.warn({ err: error }, 'immediate delivery failed'),
       );
-      immediate.add(attempt);
-      void attempt.finally(() => immediate.delete(attempt));
+      immediate.add(tracked);
+      void tracked.finally(() => immediate.delete(tracked));
     }
     return outcome;
   };

@@ -1,6 +1,7 @@
 import { hasMessage, type Locale, t } from '../../shared/i18n/index.js';
 import type { DrawFont, Fonts } from '../core/fonts.js';
 import { type FontKey, num, showText } from '../core/text.js';
+import { qrDrawing, qrModules } from './qr.js';
 
 /** What the evidence page and the embedded evidence.json record about an envelope. Times are UTC. */
 export interface Evidence {
@@ -20,6 +21,11 @@ export interface Evidence {
     placements: Array<{ documentName: string; pages: number[] }>;
   }>;
   events: Array<{ at: Date; type: string; actor: string | null; detail: string | null }>;
+  /**
+   * The public verification page for this document, printed with a QR code. It carries the
+   * original's SHA-256: the sealed file's own hash is not known until it is sealed.
+   */
+  verificationUrl?: string;
 }
 
 /** Facts the seal adds to the evidence (known only when sealing). */
@@ -32,6 +38,8 @@ export interface SealFacts {
 }
 
 const A4: [number, number] = [595.28, 841.89];
+/** Side of the QR code on the evidence page, in points. */
+const QR_SIZE = 72;
 const MARGIN = 50;
 
 function utc(date: Date): string {
@@ -45,6 +53,8 @@ interface Line {
   indent: number;
   color?: string;
   gapBefore?: number;
+  /** A QR code drawn in this line's place (its height is `size` points). */
+  qr?: boolean[][];
 }
 
 function lines(o0: {
@@ -122,6 +132,19 @@ function lines(o0: {
   }
   heading('pdf.evidence.howToVerify');
   para(t(locale, 'pdf.evidence.howToVerifyText'), { indent: 12 });
+  if (evidence.verificationUrl) {
+    para(`${t(locale, 'pdf.evidence.verifyAt')}${sep.trimEnd()}`, { indent: 12, gapBefore: 4 });
+    para(evidence.verificationUrl, { indent: 12, font: 'mono', size: 8 });
+    // About 25 mm wide whatever the version: phones read it from a printed page.
+    out.push({
+      text: '',
+      font: 'regular',
+      size: QR_SIZE / 1.3,
+      indent: 12,
+      gapBefore: 12,
+      qr: qrModules(evidence.verificationUrl),
+    });
+  }
   return out;
 }
 
@@ -164,6 +187,11 @@ export function renderEvidencePages(o: {
       y -= 11 * 1.3 + 6;
     }
     y -= advance;
+    if (line.qr) {
+      const moduleSize = QR_SIZE / line.qr.length;
+      content += qrDrawing({ modules: line.qr, x: MARGIN + line.indent, top: y + QR_SIZE, moduleSize });
+      continue;
+    }
     content += `BT ${FONT_RESOURCE[line.font]} ${num(line.size)} Tf ${line.color ?? '0 0 0'} rg 1 0 0 1 ${num(
       MARGIN + line.indent,
     )} ${num(y)} Tm ${fonts.show(line.text, line.font)} Tj ET\n`;

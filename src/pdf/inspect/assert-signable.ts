@@ -35,9 +35,18 @@ export function assertSignable(inspection: PdfInspection, fileName = 'document.p
   if (inspection.pageCount === 0) {
     throw new AppError('PDF_NO_PAGES', `${fileName}: no pages`, { details });
   }
-  if (inspection.isCertified) {
-    // A certification forbids the page content changes that stamps and the evidence page are.
-    throw new AppError('PDF_CERTIFIED', `${fileName}: already certified`, { details });
+  const certification = inspection.signatures.find((s) => s.isCertification);
+  if (certification?.docMdpPermissions === 1) {
+    throw new AppError('PDF_CERTIFIED', `${fileName}: already certified (DocMDP P=1)`, { details });
+  }
+  if (certification) {
+    // P=2 allows form filling and signing, P=3 also annotations; no level allows new pages (the
+    // evidence record) or page content changes (the stamps), which every seal makes.
+    throw new AppError(
+      'PDF_CERTIFIED_FORBIDS_SEAL',
+      `${fileName}: certified with DocMDP P=${certification.docMdpPermissions}, which forbids new pages and content changes`,
+      { details },
+    );
   }
   if (inspection.isDynamicXfa) {
     throw new AppError('PDF_DYNAMIC_XFA', `${fileName}: dynamic XFA form`, { details });

@@ -144,6 +144,78 @@ describe('inspectPdf', () => {
     );
   });
 
+  it('finds signature dictionaries no field reaches, with or without /Type /Sig', async () => {
+    const page = '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>';
+    for (const type of ['/Type /Sig ', '']) {
+      const inspection = await inspectPdf(
+        rawPdf([
+          '<< /Type /Catalog /Pages 2 0 R >>',
+          '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+          page,
+          `<< ${type}/Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 10 20 30] /Contents <00> >>`,
+        ]),
+      );
+      assert.deepEqual(
+        inspection.signatures.map((s) => [s.source, s.subFilter, s.isCertification]),
+        [['unlisted', 'ETSI.CAdES.detached', false]],
+      );
+      assert.equal(
+        refusal(() => assertSignable(inspection)),
+        'accepted',
+      );
+    }
+    // /Perms /DocMDP reaching a dictionary no field lists is still a certification (P=2 by default).
+    const certified = await inspectPdf(
+      rawPdf([
+        '<< /Type /Catalog /Pages 2 0 R /Perms << /DocMDP 4 0 R >> >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        page,
+        '<< /Type /Sig /Filter /Adobe.PPKLite /ByteRange [0 10 20 30] /Contents <00> >>',
+      ]),
+    );
+    assert.deepEqual(
+      certified.signatures.map((s) => [s.source, s.docMdpPermissions]),
+      [['unlisted', 2]],
+    );
+    assert.equal(
+      refusal(() => assertSignable(certified)),
+      'PDF_CERTIFIED_FORBIDS_SEAL',
+    );
+  });
+
+  it('reports usage rights (/Perms /UR3) as a signature that is not a certification', async () => {
+    const inspection = await inspectPdf(
+      rawPdf([
+        '<< /Type /Catalog /Pages 2 0 R /Perms << /UR3 4 0 R >> >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+        '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 10 20 30] /Contents <00>' +
+          ' /Reference [<< /Type /SigRef /TransformMethod /UR3 /TransformParams << /Type /TransformParams /V /2.2 /Document [/FullSave] >> >>] >>',
+      ]),
+    );
+    assert.equal(inspection.hasUsageRights, true);
+    assert.equal(inspection.isCertified, false);
+    assert.deepEqual(
+      inspection.signatures.map((s) => s.source),
+      ['usage-rights'],
+    );
+  });
+
+  it('tells a certification P=1 from one that allows signing (P=2)', async () => {
+    const refs = path.resolve(import.meta.dirname, '../../../../shared/tools/pdf-validate/refs');
+    const p1 = await inspectPdf(new Uint8Array(readFileSync(path.join(refs, 'a-certify-p1-BB.pdf'))));
+    assert.equal(
+      refusal(() => assertSignable(p1)),
+      'PDF_CERTIFIED',
+    );
+    const p2 = await inspectPdf(new Uint8Array(readFileSync(path.join(refs, 'f3-certify-p2.pdf'))));
+    assert.equal(p2.signatures[0]?.docMdpPermissions, 2);
+    assert.equal(
+      refusal(() => assertSignable(p2)),
+      'PDF_CERTIFIED_FORBIDS_SEAL',
+    );
+  });
+
   it('reads corpus files written by other tools', { skip: !existsSync(CORPUS) }, async () => {
     const rotated = await inspectPdf(corpusFile('pdfium/rectangles_multi_pages.pdf'));
     assert.ok(rotated.pages.some((p) => p.rotate !== 0));

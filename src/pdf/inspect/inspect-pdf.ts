@@ -30,6 +30,12 @@ export interface PdfPageInspection {
 }
 
 export interface PdfSignatureInspection {
+  /**
+   * 'field': the value of an AcroForm signature field; 'unlisted': a signature dictionary no field
+   * reaches (still signed bytes a later change must not break); 'usage-rights': the /Perms /UR3
+   * signature of a "Reader-extended" form.
+   */
+  source: 'field' | 'unlisted' | 'usage-rights';
   fieldName: string | null;
   subFilter: string | null;
   isCertification: boolean;
@@ -53,6 +59,8 @@ export interface PdfInspection {
   damageReason: string | null;
   signatures: PdfSignatureInspection[];
   isCertified: boolean;
+  /** /Perms /UR3: usage rights ("Reader-extended" form), which any later change invalidates. */
+  hasUsageRights: boolean;
   hasForm: boolean;
   hasXfa: boolean;
   /** XFA that viewers render instead of the page content (stamps would be invisible in Acrobat). */
@@ -81,13 +89,58 @@ function docMdpLevel(sig: PDFDict): 1 | 2 | 3 | null {
   return null;
 }
 
+/** A signature dictionary by its shape: some writers omit /Type /Sig, none omits these two. */
+function isSignatureDictionary(dict: PDFDict): boolean {
+  return dict.has(name('ByteRange')) && dict.has(name('Contents'));
+}
+
+function describeSignature(
+  value: PDFDict,
+  o: { source: PdfSignatureInspection['source']; fieldName: string | null; isCertification: boolean },
+): PdfSignatureInspection {
+  const level = docMdpLevel(value);
+  const isCertification = o.isCertification || level !== null;
+  const subFilter = value.lookup(name('SubFilter'));
+  return {
+    source: o.source,
+    fieldName: o.fieldName,
+    subFilter: subFilter instanceof PDFName ? subFilter.decodeText() : null,
+    isCertification,
+    docMdpPermissions: isCertification ? (level ?? 2) : null,
+  };
+}
+
+/** Every indirect dictionary, parsed on demand when the file was read lazily. */
+function* indirectDictionaries(pdf: LoadedPdf): Generator<[PDFRef, PDFDict]> {
+  if (!pdf.isLazy) {
+    for (const [ref, object] of pdf.context.enumerateIndirectObjects()) {
+      if (object instanceof PDFDict) yield [ref, object];
+    }
+    return;
+  }
+  for (const [number, entry] of pdf.xref.entries) {
+    const ref = PDFRef.of(number, entry.type === 1 ? entry.gen : 0);
+    const object = pdf.context.lookup(ref);
+    if (object instanceof PDFDict) yield [ref, object];
+  }
+}
+
+/**
+ * Existing signatures: the values of AcroForm signature fields, the usage-rights signature
+ * (/Perms /UR3), and signature dictionaries that nothing reaches (a field removed in a later
+ * revision, a writer that never listed it): their bytes are signed all the same, so they decide
+ * the seal's kind like any other. The object scan only runs when the bytes mention /ByteRange.
+ */
 function findSignatures(pdf: LoadedPdf): PdfSignatureInspection[] {
   const { context, catalog } = pdf;
   const acroForm = catalog.lookup(name('AcroForm'));
   const perms = catalog.lookup(name('Perms'));
   const certificationRef = perms instanceof PDFDict ? perms.get(name('DocMDP')) : undefined;
+  const usageRightsRef = perms instanceof PDFDict ? perms.get(name('UR3')) : undefined;
+  const isCertificationRef = (ref: PDFObject | undefined) =>
+    certificationRef instanceof PDFRef && ref instanceof PDFRef && certificationRef.tag === ref.tag;
   const signatures: PdfSignatureInspection[] = [];
-  if (!(acroForm instanceof PDFDict)) return signatures;
+  const reported = new Set<string>();
   const visited = new Set<string>();
   const walk = (entry: PDFObject | undefined, inheritedType: PDFObject | undefined, depth: number) => {
     if (depth > 32) return;
@@ -104,22 +157,41 @@ function findSignatures(pdf: LoadedPdf): PdfSignatureInspection[] {
     const valueRef = field.get(name('V'));
     const value = valueRef instanceof PDFRef ? context.lookup(valueRef) : valueRef;
     if (!(value instanceof PDFDict)) return;
-    const level = docMdpLevel(value);
-    const isCertification =
-      (certificationRef instanceof PDFRef &&
-        valueRef instanceof PDFRef &&
-        certificationRef.tag === valueRef.tag) ||
-      level !== null;
-    const subFilter = value.lookup(name('SubFilter'));
-    signatures.push({
-      fieldName: fieldName(field),
-      subFilter: subFilter instanceof PDFName ? subFilter.decodeText() : null,
-      isCertification,
-      docMdpPermissions: isCertification ? (level ?? 2) : null,
-    });
+    if (valueRef instanceof PDFRef) reported.add(valueRef.tag);
+    signatures.push(
+      describeSignature(value, {
+        source: 'field',
+        fieldName: fieldName(field),
+        isCertification: isCertificationRef(valueRef),
+      }),
+    );
   };
-  const fields = acroForm.lookup(name('Fields'));
+  const fields = acroForm instanceof PDFDict ? acroForm.lookup(name('Fields')) : undefined;
   if (fields instanceof PDFArray) for (let i = 0; i < fields.size(); i++) walk(fields.get(i), undefined, 0);
+  const usageRights = usageRightsRef instanceof PDFRef ? context.lookup(usageRightsRef) : usageRightsRef;
+  if (usageRights instanceof PDFDict) {
+    if (usageRightsRef instanceof PDFRef) reported.add(usageRightsRef.tag);
+    signatures.push(
+      describeSignature(usageRights, { source: 'usage-rights', fieldName: null, isCertification: false }),
+    );
+  }
+  if (
+    !bytesMention(pdf, (data) =>
+      Buffer.from(data.buffer, data.byteOffset, data.length).includes('/ByteRange'),
+    )
+  ) {
+    return signatures;
+  }
+  for (const [ref, dict] of indirectDictionaries(pdf)) {
+    if (reported.has(ref.tag) || !isSignatureDictionary(dict)) continue;
+    signatures.push(
+      describeSignature(dict, {
+        source: 'unlisted',
+        fieldName: null,
+        isCertification: isCertificationRef(ref),
+      }),
+    );
+  }
   return signatures;
 }
 
@@ -161,20 +233,20 @@ function mentionsJavaScript(data: Uint8Array): boolean {
 }
 
 /**
- * The same question without parsing every object (objects were read on demand): the raw bytes and
- * the decoded object streams are searched for the JavaScript keys.
+ * Whether the raw bytes or a decoded object stream satisfy `test`: answers "does the file mention
+ * this key" without parsing every object (objects were read on demand).
  */
-function hasJavaScriptInBytes(pdf: LoadedPdf): boolean {
-  if (mentionsJavaScript(pdf.bytes)) return true;
+function bytesMention(pdf: LoadedPdf, test: (data: Uint8Array) => boolean): boolean {
+  if (test(pdf.bytes)) return true;
   const objectStreams = new Set<number>();
   for (const entry of pdf.xref.entries.values()) if (entry.type === 2) objectStreams.add(entry.stream);
   for (const number of objectStreams) {
     const stream = pdf.context.lookup(PDFRef.of(number));
     if (!(stream instanceof PDFRawStream)) continue;
     try {
-      if (mentionsJavaScript(decodeFlateStream(stream))) return true;
+      if (test(decodeFlateStream(stream))) return true;
     } catch {
-      // an object stream we cannot decode holds no object a viewer could run either
+      // an object stream we cannot decode holds no object a viewer could use either
     }
   }
   return false;
@@ -209,13 +281,14 @@ function inspectLoaded(pdf: LoadedPdf, isJavaScriptScanned = true): PdfInspectio
     damageReason: isDamaged ? pdf.xref.problem : pages.length > 0 ? null : 'no pages',
     signatures,
     isCertified: signatures.some((s) => s.isCertification),
+    hasUsageRights: signatures.some((s) => s.source === 'usage-rights'),
     hasForm: fields instanceof PDFArray && fields.size() > 0,
     hasXfa,
     isDynamicXfa: hasXfa && String(needsRendering) === 'true',
     hasJavaScript: !isJavaScriptScanned
       ? false
       : pdf.isLazy
-        ? hasJavaScriptInBytes(pdf)
+        ? bytesMention(pdf, mentionsJavaScript)
         : hasJavaScript(pdf.context, pdf.catalog),
   };
 }
@@ -231,6 +304,7 @@ function unreadable(reason: string, encryption: PdfEncryption, bytes: Uint8Array
     damageReason: reason,
     signatures: [],
     isCertified: false,
+    hasUsageRights: false,
     hasForm: false,
     hasXfa: false,
     isDynamicXfa: false,

@@ -16,7 +16,7 @@ export {
 } from './der.js';
 export { OID } from './oids.js';
 export { checkTimestampToken, type TimestampCheck } from './tst.js';
-export type { SealKey, TimestampClient } from './types.js';
+export type { SealKey, SealLevel, TimestampClient } from './types.js';
 export {
   bytesEqual,
   caIssuerUris,

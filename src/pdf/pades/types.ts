@@ -24,3 +24,9 @@ export interface TimestampClient {
   /** Returns a DER TimeStampToken (a CMS ContentInfo) over the SHA-256 imprint; throws when no authority answered. */
   timestamp(imprintSha256: Uint8Array): Promise<Uint8Array>;
 }
+
+/**
+ * PAdES baseline levels (ETSI EN 319 142-1): B-B a CAdES signature; B-T with a signature
+ * timestamp; B-LT then a DSS with the validation data; B-LTA then a document timestamp.
+ */
+export type SealLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';

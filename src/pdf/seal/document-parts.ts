@@ -175,3 +175,21 @@ export function addSignatureField(
   );
   edit.markChanged(catalogRef);
 }
+
+/**
+ * Drops the usage rights (/Perms /UR3) of a "Reader-extended" form. Any change voids them (Reader
+ * then says the document "has been changed since it was created" and turns the extended features
+ * off), so keeping the entry would only make viewers report a modified file; without it they open
+ * a plain signed PDF. The UR3 bytes stay, untouched, in the earlier revision. Only called on
+ * uncertified input: a certification's /Perms /DocMDP is never edited.
+ */
+export function removeUsageRights(edit: PdfEdit): void {
+  const { context, catalog, catalogRef } = edit.pdf;
+  const perms = edit.lookupDict(catalog.get(PDFName.of('Perms')));
+  if (!perms?.has(PDFName.of('UR3'))) return;
+  const kept = context.obj({});
+  for (const [key, value] of perms.entries()) if (key !== PDFName.of('UR3')) kept.set(key, value);
+  if (kept.entries().length > 0) catalog.set(PDFName.of('Perms'), kept);
+  else catalog.delete(PDFName.of('Perms'));
+  edit.markChanged(catalogRef);
+}

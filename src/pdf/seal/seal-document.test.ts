@@ -7,13 +7,14 @@ import { PDFDocument } from 'pdf-lib';
 import { isAppError } from '../../shared/errors.js';
 import { inspectPdf } from '../inspect/inspect-pdf.js';
 import { makePng, PKI_DIR, sampleEvidence, testSealKey } from '../testing/fixtures.js';
-import { encrypt, PdfTools } from '../testing/tools.js';
+import { encrypt, PdfTools, rawPdf } from '../testing/tools.js';
 import { type SealDocumentInput, type SealOptions, sealDocument } from './seal-document.js';
 
 const tools = new PdfTools();
 after(() => tools.cleanup());
 const VALIDATOR = path.resolve(PKI_DIR, '../validate-pdf.sh');
 const REFS = path.resolve(PKI_DIR, '../refs');
+const CORPUS = path.resolve(PKI_DIR, '../../../corpus/pdf');
 const rsa = testSealKey('seal-rsa');
 /** Debian's fonts-dejavu-core. */
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -60,6 +61,29 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
     if (isAppError(error)) return error.code;
     throw error;
   }
+}
+
+const PAGE_OBJECTS = [
+  '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+  '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+];
+/** A signature dictionary (placeholder bytes: we only need its shape) that no field lists. */
+const unlistedSignatureObject =
+  '<< /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 10 20 30] /Contents <00> >>';
+
+function unlistedSignature(): Uint8Array {
+  return rawPdf(['<< /Type /Catalog /Pages 2 0 R >>', ...PAGE_OBJECTS, unlistedSignatureObject]);
+}
+
+/** A "Reader-extended" file: /Perms /UR3 (object 4), plus `extra` as object 5 when given. */
+function usageRights(extra?: string): Uint8Array {
+  return rawPdf([
+    '<< /Type /Catalog /Pages 2 0 R /Perms << /UR3 4 0 R >> >>',
+    ...PAGE_OBJECTS,
+    '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 10 20 30] /Contents <00>' +
+      ' /Reference [<< /Type /SigRef /TransformMethod /UR3 /TransformParams << /Type /TransformParams /V /2.2 /Document [/FullSave] >> >>] >>',
+    ...(extra ? [extra] : []),
+  ]);
 }
 
 describe('sealDocument', () => {
@@ -218,6 +242,72 @@ describe('sealDocument', () => {
   it('refuses a certified file, and re-sealing its own output', async () => {
     const sealed = await sealDocument(input(await generated()));
     assert.equal(await refusal(sealDocument(input(sealed.pdfBytes))), 'PDF_CERTIFIED');
+  });
+
+  it('refuses a certification P=2 or P=3: no level allows the pages and content the seal adds', async () => {
+    for (const docMdpPermissions of [2, 3] as const) {
+      const certified = await sealDocument(input(await generated(), { docMdpPermissions }));
+      assert.equal(
+        await refusal(sealDocument(input(certified.pdfBytes))),
+        'PDF_CERTIFIED_FORBIDS_SEAL',
+        `P=${docMdpPermissions}`,
+      );
+    }
+    const p2 = new Uint8Array(readFileSync(path.join(REFS, 'f3-certify-p2.pdf')));
+    assert.equal(await refusal(sealDocument(input(p2))), 'PDF_CERTIFIED_FORBIDS_SEAL');
+  });
+
+  it('keeps two earlier approvals valid', async () => {
+    const signed = new Uint8Array(readFileSync(path.join(REFS, 'd2-two-approvals.pdf')));
+    const sealed = await sealDocument(input(signed));
+    assert.equal(sealed.kind, 'approval');
+    const signatures = tools.pdfsig(sealed.pdfBytes);
+    assert.equal(signatures.length, 3);
+    assert.ok(
+      signatures.every((s) => s.isValid),
+      signatures.map((s) => s.text).join('\n'),
+    );
+  });
+
+  it('seals with an approval when a signature dictionary is reachable from no field', async () => {
+    const sealed = await sealDocument(input(unlistedSignature()));
+    assert.equal(sealed.kind, 'approval');
+    assert.equal((await inspectPdf(sealed.pdfBytes)).isCertified, false);
+    const [signature] = tools.pdfsig(sealed.pdfBytes);
+    assert.ok(signature?.isValid && signature.isTotal, signature?.text);
+  });
+
+  it('drops Reader usage rights (/Perms /UR3) and seals with an approval', async () => {
+    const sealed = await sealDocument(input(usageRights()));
+    assert.equal(sealed.kind, 'approval');
+    const inspection = await inspectPdf(sealed.pdfBytes);
+    assert.equal(inspection.hasUsageRights, false);
+    assert.equal(inspection.isCertified, false);
+    // The usage-rights dictionary stays in the earlier revision, reachable from nothing now.
+    assert.deepEqual(
+      inspection.signatures.map((s) => s.source),
+      ['field', 'unlisted'],
+    );
+    const [signature] = tools.pdfsig(sealed.pdfBytes);
+    assert.ok(signature?.isValid && signature.isTotal, signature?.text);
+  });
+
+  it('seals a real Reader-extended form so that pdf-validate accepts our seal', {
+    skip: !existsSync(path.join(CORPUS, 'pdfjs/160F-2019.pdf')),
+  }, async () => {
+    const original = new Uint8Array(readFileSync(path.join(CORPUS, 'pdfjs/160F-2019.pdf')));
+    assert.equal((await inspectPdf(original)).hasUsageRights, true);
+    const sealed = await sealDocument({ ...input(original), stamps: [] });
+    assert.equal(sealed.kind, 'approval');
+    const result = spawnSync(
+      VALIDATOR,
+      [tools.file(sealed.pdfBytes), '--trust', path.join(PKI_DIR, 'root.pem'), '--offline'],
+      { encoding: 'utf8' },
+    );
+    // The file's own UR3 signature chains to Adobe, not to the test root: judge our row only. A
+    // certification here was rejected ("certification signature is not the first signature").
+    assert.match(result.stdout, /^\s*\d+\s+Paraphe seal\s+approval\b.*\sOK\s*$/m, result.stdout);
+    assert.doesNotMatch(result.stdout, /not the first signature/);
   });
 
   it('fails loudly when the CMS does not fit the reserved space', async () => {

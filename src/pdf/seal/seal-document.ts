@@ -10,7 +10,7 @@ import { inspectLoadedPdf, inspectPdf } from '../inspect/inspect-pdf.js';
 import { createCadesSignature } from '../pades/cms.js';
 import type { SealKey, TimestampClient } from '../pades/types.js';
 import { applyStamps, type Stamp } from '../stamp/apply-stamps.js';
-import { addSignatureField, appendPages, attachFile } from './document-parts.js';
+import { addSignatureField, appendPages, attachFile, removeUsageRights } from './document-parts.js';
 import { type SignatureDictionary, signatureDictionary, writeSignedUpdate } from './signed-update.js';
 import { verifySealedOutput } from './verify-output.js';
 
@@ -19,8 +19,11 @@ export interface SealOptions {
   reason: string;
   location: string;
   contactInfo: string;
-  /** DocMDP level of the certification: 1 = no change allowed, 2 = form filling and signing. */
-  docMdpPermissions: 1 | 2;
+  /**
+   * DocMDP level of the certification: 1 = no change allowed, 2 = form filling and signing, 3 = also
+   * annotations (configuration offers 1 and 2; 3 exists for inputs and fixtures).
+   */
+  docMdpPermissions: 1 | 2 | 3;
   /** RFC 3161 authority for a signature timestamp (PAdES B-T); without it the seal is B-B. */
   timestamp?: TimestampClient;
   /** Language of the captions and the evidence page. */
@@ -111,6 +114,8 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   const { seal } = input;
   const pdf = await loadSignable(input.pdfBytes, fileName);
   const inspection = inspectLoadedPdf(pdf, { isJavaScriptScanned: false });
+  // A certification can only be the first signature, and validators that order every signature
+  // dictionary by revision count usage rights (/Perms /UR3) too: see docs/pdf.md.
   const kind = inspection.signatures.length > 0 ? 'approval' : 'certification';
   const edit = new PdfEdit(pdf);
   const { context, catalog, catalogRef } = pdf;
@@ -163,6 +168,8 @@ export async function sealDocument(input: SealDocumentInput): Promise<SealedDocu
   });
   if (kind === 'certification') {
     catalog.set(PDFName.of('Perms'), context.obj({ DocMDP: signatureRef }));
+  } else if (inspection.hasUsageRights) {
+    removeUsageRights(edit);
   }
   // Declares the ETSI extension (PAdES) to readers, as ETSI EN 319 142-1 asks; other extensions kept.
   const extensions = edit.lookupDict(catalog.get(PDFName.of('Extensions')));

@@ -16,7 +16,10 @@ function pemCertificates(pem: string): Uint8Array[] {
 }
 
 /** A SealKey over the test PKI's PEM files (node:crypto), independent of keys/. */
-export function testSealKey(name: 'seal-rsa' | 'seal-ec' = 'seal-rsa', dir = PKI_DIR): SealKey {
+export function testSealKey(
+  name: 'seal-rsa' | 'seal-ec' | 'seal-revoked' = 'seal-rsa',
+  dir = PKI_DIR,
+): SealKey {
   const [certificate, ...chain] = pemCertificates(
     readFileSync(path.join(dir, `${name}-fullchain.pem`), 'utf8'),
   );
@@ -25,7 +28,7 @@ export function testSealKey(name: 'seal-rsa' | 'seal-ec' = 'seal-rsa', dir = PKI
   return {
     certificate,
     chain,
-    algorithm: name === 'seal-rsa' ? 'rsa-sha256' : 'ecdsa-sha256',
+    algorithm: key.asymmetricKeyType === 'ec' ? 'ecdsa-sha256' : 'rsa-sha256',
     isTestKey: true,
     sign: async (data) => new Uint8Array(sign('sha256', data, key)),
   };

@@ -1,6 +1,7 @@
 import { defaultLocale, type Locale, locales } from './define.js';
 import { fill } from './fill.js';
 import { auditMessages } from './messages/audit.js';
+import { billingMessages } from './messages/billing.js';
 import { commonMessages } from './messages/common.js';
 import { envelopesMessages } from './messages/envelopes.js';
 import { keysMessages } from './messages/keys.js';
@@ -8,6 +9,7 @@ import { mailMessages } from './messages/mail.js';
 import { pdfMessages } from './messages/pdf.js';
 import { signingMessages } from './messages/signing.js';
 import { smsMessages } from './messages/sms.js';
+import { verificationMessages } from './messages/verification.js';
 
 export { defaultLocale, defineMessages, type Locale, locales } from './define.js';
 
@@ -24,6 +26,8 @@ const catalogues = [
   mailMessages,
   signingMessages,
   auditMessages,
+  billingMessages,
+  verificationMessages,
 ] as const;
 
 const tables: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };

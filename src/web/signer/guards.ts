@@ -1,7 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Queryable } from '../../db/index.js';
+import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
-import { hitRateLimit, type SigningDeps } from '../../signing/index.js';
+import { hitRateLimit } from '../../signing/index.js';
+
+/** What a rate-limited route needs: the shared counters and its budgets per minute. */
+export interface RateLimitDeps {
+  db: Queryable;
+  clock: Clock;
+  settings: { ratePerIpPerMinute: number; ratePerTokenPerMinute?: number };
+}
 
 const CSRF_COOKIE = 'paraphe_csrf';
 
@@ -41,16 +50,22 @@ export function checkCsrf(request: FastifyRequest, sent: string | undefined): vo
   if (!ok) throw new AppError('SIGNING_CSRF_INVALID', 'missing or wrong CSRF token');
 }
 
-/** Per-IP and (for POSTs) per-token request budgets, shared by every web process. */
+/**
+ * Per-IP and (for POSTs) per-token request budgets, shared by every web process. `scope` gives a
+ * page its own per-IP budget (the verification page's uploads do not spend the signing page's).
+ */
 export async function checkRateLimits(
-  deps: SigningDeps,
+  deps: RateLimitDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   token: string | null,
+  scope = '',
 ): Promise<void> {
   const now = deps.clock.now();
-  const checks = [{ bucket: `ip:${request.ip}`, limit: deps.settings.ratePerIpPerMinute }];
-  if (token)
+  const checks = [
+    { bucket: `${scope ? `${scope}:` : ''}ip:${request.ip}`, limit: deps.settings.ratePerIpPerMinute },
+  ];
+  if (token && deps.settings.ratePerTokenPerMinute !== undefined)
     checks.push({
       bucket: `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`,
       limit: deps.settings.ratePerTokenPerMinute,

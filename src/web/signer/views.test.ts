@@ -83,4 +83,10 @@ describe('the page of a signer who has signed', () => {
     assert.match(bodyText(aliceView('sealing', 'signed')), /dans un instant/);
     assert.match(bodyText(aliceView('completed', 'signed')), /vous ont été envoyés/);
   });
+
+  it('says the documents could not be sealed yet, when the seal failed for good', () => {
+    const text = bodyText(aliceView('seal_failed', 'signed'));
+    assert.doesNotMatch(text, /dans un instant|vous ont été envoyés/);
+    assert.match(text, /n’ont pas encore pu être scellés/);
+  });
 });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
+import { unmeteredBilling } from '../../../../test/support/billing.js';
 import { freshDb } from '../../../../test/support/db.js';
 import { minimalPdf } from '../../../../test/support/pdf.js';
 import { createAccount, findSenderMailbox, type SenderMailbox } from '../../../accounts/index.js';
@@ -76,7 +77,15 @@ describe('handleSignRequest', () => {
     const found = await findSenderMailbox(db, { address: 'alice@acme.test', now: clock.now() });
     assert.ok(found);
     sender = found;
-    deps = { db, blobs, clock, ids: randomIds, inspectPdf, config };
+    deps = {
+      db,
+      blobs,
+      clock,
+      ids: randomIds,
+      inspectPdf,
+      config,
+      billing: unmeteredBilling({ clock, ids: randomIds }),
+    };
   });
   after(async () => {
     await db.close();
@@ -363,7 +372,8 @@ describe('handleSignRequest', () => {
       sender: lapsed,
     };
     const outcome = await handleSignRequest(deps, { ...request, receivedAt: clock.now() });
-    assert.deepEqual(outcome, { outcome: 'refused', problems: ['SIGN_REQUEST_SUBSCRIPTION_ENDED'] });
+    assert.ok(outcome.outcome === 'refused');
+    assert.deepEqual(outcome.problems, ['SIGN_REQUEST_SUBSCRIPTION_ENDED']);
     assert.equal(await countOutbox(), before + 1);
     assert.equal(
       (await outbox({ to: 'bea@lapsed-customer.example' })).length,
@@ -372,11 +382,13 @@ describe('handleSignRequest', () => {
     );
     const [reply] = await outbox({ to: 'old@lapsed.test' });
     assert.equal(reply?.purpose, 'sender.refusal');
+    assert.equal(outcome.replyOutboxId, reply?.id, 'the caller may send the reply at once');
     const parsed = await simpleParser(reply?.raw ?? '');
-    assert.equal(parsed.subject, 'Demande de signature non envoyée : Contrat de vente');
+    assert.equal(parsed.subject, 'Demande de signature non envoyée\u00a0: Contrat de vente');
     assert.match(parsed.text ?? '', /La signature par e-mail demande un abonnement actif/);
     assert.deepEqual(attachedOriginal(reply?.raw ?? Buffer.alloc(0)), raw);
-    await handleSignRequest(deps, { ...request, receivedAt: clock.now() });
+    const again = await handleSignRequest(deps, { ...request, receivedAt: clock.now() });
+    assert.ok(again.outcome === 'refused' && again.replyOutboxId === undefined);
     assert.equal(await countOutbox(), before + 1, 'a retried delivery does not reply twice');
   });
 

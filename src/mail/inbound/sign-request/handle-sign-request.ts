@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { recordAuditEvent } from '../../../audit/index.js';
+import { holdForRequest } from '../../../billing/index.js';
 import type { BlobRef } from '../../../blobs/index.js';
 import type { Queryable } from '../../../db/index.js';
 import {
@@ -9,6 +10,8 @@ import {
   getEnvelope,
   issueSignerLink,
 } from '../../../envelopes/index.js';
+import { isAppError } from '../../../shared/errors.js';
+import { formatCents } from '../../../shared/money.js';
 import type { DsnParams } from '../../outbound/index.js';
 import { enqueueOutgoingMail } from '../../outbound/index.js';
 import { analyseMessage, type MessageFacts } from './analyse-message.js';
@@ -104,32 +107,53 @@ export async function handleSignRequest(
   );
   const expiresAt = new Date(input.receivedAt.getTime() + config.expiryDays * 86_400_000);
 
-  return deps.db.transaction(async (tx) => {
-    const created = await createEnvelope(tx, deps, {
-      accountId: input.sender.accountId,
-      mailboxId: input.sender.mailboxId,
-      senderAddress: input.sender.address,
-      subject: stripForStorage(facts.subject, config.marker),
-      locale: facts.locale,
-      messageId: facts.messageId,
-      queueId: input.queueId ?? null,
-      dedupeKey,
-      raw: rawRef,
-      expiresAt,
-      documents: stored.map(({ doc, ref }) => ({
-        fileName: doc.file.fileName,
-        sha256: ref.sha256,
-        sizeBytes: ref.sizeBytes,
-        pageCount: doc.inspection.pageCount,
-        hasSignatures: doc.inspection.signatures.length > 0,
-      })),
-      signers: choice.signers,
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const created = await createEnvelope(tx, deps, {
+        accountId: input.sender.accountId,
+        mailboxId: input.sender.mailboxId,
+        senderAddress: input.sender.address,
+        subject: stripForStorage(facts.subject, config.marker),
+        locale: facts.locale,
+        messageId: facts.messageId,
+        queueId: input.queueId ?? null,
+        dedupeKey,
+        raw: rawRef,
+        expiresAt,
+        documents: stored.map(({ doc, ref }) => ({
+          fileName: doc.file.fileName,
+          sha256: ref.sha256,
+          sizeBytes: ref.sizeBytes,
+          pageCount: doc.inspection.pageCount,
+          hasSignatures: doc.inspection.signatures.length > 0,
+        })),
+        signers: choice.signers,
+      });
+      // In the envelope's transaction: a request the balance cannot cover leaves no row behind.
+      if (created.isNew)
+        await holdForRequest(tx, deps.billing, {
+          accountId: input.sender.accountId,
+          envelopeId: created.envelopeId,
+        });
+      await sendCopies(tx, deps, { envelopeId: created.envelopeId, facts, input, recipients });
+      return created.isNew
+        ? { outcome: 'created' as const, envelopeId: created.envelopeId }
+        : { outcome: 'duplicate' as const, envelopeId: created.envelopeId };
     });
-    await sendCopies(tx, deps, { envelopeId: created.envelopeId, facts, input, recipients });
-    return created.isNew
-      ? { outcome: 'created' as const, envelopeId: created.envelopeId }
-      : { outcome: 'duplicate' as const, envelopeId: created.envelopeId };
-  });
+  } catch (error) {
+    if (!isAppError(error, 'BILLING_BALANCE_INSUFFICIENT')) throw error;
+    const money = (cents: unknown) => formatCents(Number(cents), facts.locale);
+    const problem: SignRequestProblem = {
+      code: error.code,
+      params: {
+        available: money(error.details.availableCents),
+        missing: money(error.details.missingCents),
+        price: money(deps.billing.rules.priceCents),
+        url: deps.billing.rules.topUpUrl,
+      },
+    };
+    return refuse(deps, { facts, input, dedupeKey, problems: [problem], rawSha256: rawRef.sha256 });
+  }
 }
 
 function stripForStorage(subject: string, marker: string): string {
@@ -238,14 +262,14 @@ async function refuse(
     messageId: `<${deps.ids.uuid()}@paraphe>`,
     date: deps.clock.now(),
   });
-  await deps.db.transaction(async (tx) => {
+  const replyOutboxId = await deps.db.transaction(async (tx) => {
     const id = deps.ids.uuid();
     const inserted = await tx.query(
       `INSERT INTO sign_request_refusals (id, mailbox_id, dedupe_key, problems, raw_sha256, created_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (mailbox_id, dedupe_key) DO NOTHING RETURNING id`,
       [id, ctx.input.sender.mailboxId, ctx.dedupeKey, JSON.stringify(codes), ctx.rawSha256, deps.clock.now()],
     );
-    if (inserted.rowCount === 0) return;
+    if (inserted.rowCount === 0) return null;
     const outboxId = await enqueueOutgoingMail(tx, deps, {
       from: addressOf(deps.config.notifyFrom),
       to: [ctx.input.sender.address],
@@ -263,8 +287,9 @@ async function refuse(
         problems: ctx.problems,
       },
     });
+    return outboxId;
   });
-  return { outcome: 'refused', problems: codes };
+  return { outcome: 'refused', problems: codes, ...(replyOutboxId ? { replyOutboxId } : {}) };
 }
 
 /** The bare address of a `Name <address>` From value (the SMTP envelope needs it). */

@@ -1,4 +1,5 @@
 import type { SenderMailbox } from '../../../accounts/index.js';
+import type { BillingDeps } from '../../../billing/index.js';
 import type { BlobStore } from '../../../blobs/index.js';
 import type { Db } from '../../../db/index.js';
 import type { PdfInspection } from '../../../pdf/index.js';
@@ -36,7 +37,8 @@ export interface SignRequestInput {
 export type SignRequestOutcome =
   | { outcome: 'created'; envelopeId: string }
   | { outcome: 'duplicate'; envelopeId: string }
-  | { outcome: 'refused'; problems: string[] };
+  /** `replyOutboxId`: the reply to the sender queued by this delivery (none on a retry). */
+  | { outcome: 'refused'; problems: string[]; replyOutboxId?: string };
 
 export interface SignRequestDeps {
   db: Db;
@@ -45,4 +47,6 @@ export interface SignRequestDeps {
   ids: Ids;
   inspectPdf: (pdfBytes: Uint8Array) => Promise<PdfInspection>;
   config: SignRequestConfig;
+  /** The price rules and counters: a request is accepted only if the balance covers its hold. */
+  billing: BillingDeps;
 }

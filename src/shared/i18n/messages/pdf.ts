@@ -19,6 +19,8 @@ export const pdfMessages = defineMessages({
     'error.PDF_STAMP_IMAGE_INVALID': 'L’image de la signature n’est pas une image PNG valide.',
     'error.PDF_SIGNATURE_TOO_LARGE': 'Le scellement du document a échoué. L’opération sera réessayée.',
     'error.PDF_OUTPUT_INVALID': 'Le scellement du document a échoué. L’opération sera réessayée.',
+    'error.PDF_CERTIFIED_FORBIDS_SEAL':
+      'Le fichier {fileName} est certifié par son auteur : sa certification accepte encore des signatures, mais interdit d’ajouter des pages et de modifier le contenu des pages. Le scellement de Paraphe ajoute le dossier de preuve en fin de document et les signatures dans les pages : il casserait cette certification. Envoyez la version non certifiée.',
     'pdf.stamp.signedElectronically': 'Signé électroniquement',
     'pdf.stamp.signedOn': 'Signé électroniquement le {date}',
     'pdf.evidence.title': 'Dossier de preuve',
@@ -67,6 +69,8 @@ export const pdfMessages = defineMessages({
     'error.PDF_STAMP_IMAGE_INVALID': 'The signature image is not a valid PNG image.',
     'error.PDF_SIGNATURE_TOO_LARGE': 'Sealing the document failed. It will be tried again.',
     'error.PDF_OUTPUT_INVALID': 'Sealing the document failed. It will be tried again.',
+    'error.PDF_CERTIFIED_FORBIDS_SEAL':
+      'The file {fileName} is certified by its author: its certification still accepts signatures, but forbids adding pages and changing page content. Paraphe’s seal adds the evidence record at the end of the document and the signatures on the pages, so it would break that certification. Please send the uncertified version.',
     'pdf.stamp.signedElectronically': 'Signed electronically',
     'pdf.stamp.signedOn': 'Signed electronically on {date}',
     'pdf.evidence.title': 'Evidence record',

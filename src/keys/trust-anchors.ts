@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config/index.js';
-import { devSealRoot, readPemCertificates } from '../keys/index.js';
 import { AppError } from '../shared/errors.js';
+import { readPemCertificates } from './certificates.js';
+import { devSealRoot } from './dev-seal-key.js';
 
-/** The roots `paraphe verify` judges against, and where they came from (printed with the report). */
+/** What the trust anchors depend on in the configuration (read only when no file is given). */
+export interface TrustSettings {
+  /** PARAPHE_VERIFY_TRUST */
+  verifyTrustPaths: string[];
+  isDev: boolean;
+  dataDir: string;
+}
+
+/** The roots `paraphe verify` and the /verifier page judge against, and where they came from (printed with the report). */
 export interface TrustAnchors {
   roots: Uint8Array[];
   source: 'option' | 'configured' | 'dev-ca' | 'none';
@@ -31,10 +39,10 @@ function readRoots(files: string[], what: string): Uint8Array[] {
  * the configuration is not read at all, so a PDF can be checked on any machine, without the
  * service's data dir or environment.
  */
-export function resolveTrustAnchors(files: string[], getConfig: () => Config): TrustAnchors {
+export function resolveTrustAnchors(files: string[], getSettings: () => TrustSettings): TrustAnchors {
   if (files.length > 0) return { roots: readRoots(files, '--trust'), source: 'option', files, isTest: false };
-  const config = getConfig();
-  const configured = config.seal.verifyTrustPaths;
+  const config = getSettings();
+  const configured = config.verifyTrustPaths;
   if (configured.length > 0)
     return {
       roots: readRoots(configured, 'PARAPHE_VERIFY_TRUST'),

@@ -1,0 +1,1 @@
+export { registerVerifierRoutes } from './routes.js';
