@@ -5,7 +5,9 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import pg from 'pg';
 import { createAccount } from '../../src/accounts/index.js';
+import { checkBilling, creditAccount } from '../../src/billing/index.js';
 import { openS3BlobStore } from '../../src/blobs/s3-store.js';
+import { loadConfig } from '../../src/config/index.js';
 import { type Db, migrate, openPostgres } from '../../src/db/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
@@ -24,6 +26,7 @@ const MIN_MAILS = 10;
 const MAX_MAILS = 60;
 const LOAD_EVERY_MS = 700;
 const KILLS = 2;
+const billingRules = loadConfig({}).billing;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Deterministic draws from a printed seed, so a failing run can be replayed (PARAPHE_CHAOS_SEED). */
@@ -42,7 +45,7 @@ function seeded(seed: number): () => number {
  * and mixed (mail+web, web+worker, mail+worker), under a load of *SIGN mails, signers and
  * pass-through mails, while one node at a time is killed with SIGKILL and started again. Checks the
  * promises of docs/ARCHITECTURE.md and docs/operations/scaling.md: nothing accepted is lost, each
- * envelope is sealed once, no job is lost or has its effect twice.
+ * envelope is sealed once, no job is lost or has its effect twice, the billing ledger balances.
  */
 describe('several nodes on one Postgres and one S3 store, under kill -9', {
   skip: adminUrl
@@ -68,9 +71,14 @@ describe('several nodes on one Postgres and one S3 store, under kill -9', {
     db = await openPostgres({ url: dbUrl, poolSize: 4 });
     await migrate(db);
     // Postgres mode creates no demo account: the operator makes the sender a customer.
-    await createAccount(
+    const account = await createAccount(
       { db, clock: systemClock, ids: randomIds },
       { name: 'Démo', mailboxes: [SENDER], subscriptionUntil: '2099-12-31' },
+    );
+    // Beyond the free window every signature is charged: a balance for the whole load.
+    await creditAccount(
+      { db, clock: systemClock, ids: randomIds, rules: billingRules },
+      { accountId: account.id, amountCents: 100_000, reference: 'multi-node test', actor: 'operator' },
     );
     sink = await startSmtpSink();
     s3 = await startS3Server();
@@ -331,8 +339,11 @@ describe('several nodes on one Postgres and one S3 store, under kill -9', {
     const stuck = await db.query(`SELECT id FROM jobs WHERE status = 'running' AND lease_expires_at < now()`);
     assert.equal(stuck.rows.length, 0, 'no job stuck under an expired lease');
     const seals = jobs.rows.filter((r) => r.kind === 'signing.seal');
-    const ledger = await db.query<{ table: string | null }>(
-      `SELECT to_regclass('ledger_entries')::text AS table`,
+    // The books agree: totals equal the sums, one charge or free entry per signature, holds released.
+    const books = await checkBilling(db, { now: new Date(), rules: billingRules });
+    assert.deepEqual(books.problems, [], 'the billing ledger is balanced');
+    const ledger = await db.query<{ kind: string; n: number; cents: string }>(
+      'SELECT kind, count(*)::int AS n, sum(amount_cents)::text AS cents FROM ledger_entries GROUP BY kind ORDER BY kind',
     );
 
     t.diagnostic(`seed ${seed}; nodes A mail+web, B web+worker, C mail+worker; one Postgres, one S3 store`);
@@ -344,7 +355,7 @@ describe('several nodes on one Postgres and one S3 store, under kill -9', {
     );
     t.diagnostic(`kill -9: ${kills.join('; ')}`);
     t.diagnostic(
-      `all work done ${(settledMs / 1000).toFixed(1)} s after the load began; seal jobs ${seals.map((s) => `${s.n} ${s.status} (${s.attempts} attempts)`).join(', ')}; billing ledger: ${ledger.rows[0]?.table ? 'present' : 'no billing tables yet'}`,
+      `all work done ${(settledMs / 1000).toFixed(1)} s after the load began; seal jobs ${seals.map((s) => `${s.n} ${s.status} (${s.attempts} attempts)`).join(', ')}; billing ledger balanced (${books.entries} entries: ${ledger.rows.map((r) => `${r.n} ${r.kind} ${r.cents} c`).join(', ')})`,
     );
   });
 });
