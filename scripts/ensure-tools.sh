@@ -12,6 +12,8 @@ declare -A NEED=(
   [openssl]=openssl
   [certutil]=libnss3-tools
   [postfix]=postfix
+  # Cyrus SASL for the Postfix e2e's submission login: saslpasswd2 writes its sasldb.
+  [saslpasswd2]=sasl2-bin
   [softhsm2-util]=softhsm2
   [pkcs11-tool]=opensc
   [curl]=curl
@@ -35,6 +37,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing_cmds+=(initdb)
   missing_pkgs+=(postgresql)
 fi
+# Postfix's Cyrus SASL loads its PLAIN mechanism and sasldb backend as plugins.
+for plugin in libplain.so libsasldb.so; do
+  if ! ls /usr/lib/*/sasl2/"$plugin" >/dev/null 2>&1; then
+    missing_cmds+=("sasl2:$plugin")
+    missing_pkgs+=(libsasl2-modules libsasl2-modules-db)
+  fi
+done
 # pyHanko (vendored in ../shared/tools/pdf-validate) runs on Debian's own python3 and these modules.
 declare -A PY_NEED=(
   [cryptography]=python3-cryptography [asn1crypto]=python3-asn1crypto [yaml]=python3-yaml

@@ -28,7 +28,7 @@ import { freshDb } from '../support/db.js';
 import { silentLogger } from '../support/logger.js';
 import { testOutboxDeps } from '../support/outbox.js';
 import { freePort } from '../support/ports.js';
-import { canRunPostfix, type PostfixInstance, startPostfix } from '../support/postfix.js';
+import { type PostfixInstance, postfixSkipReason, startPostfix } from '../support/postfix.js';
 import { makeTestPdf } from '../support/test-pdf.js';
 import { waitFor } from '../support/wait.js';
 
@@ -72,7 +72,7 @@ function normalMessage(tag: string): Buffer {
 const lf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
 
 describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Maildir', {
-  skip: !canRunPostfix(),
+  skip: postfixSkipReason(),
 }, () => {
   let db: Db;
   let blobs: BlobStore;
@@ -127,8 +127,9 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       },
     });
   };
+  // As a mail client: STARTTLS and AUTH on the guide's submission service, then MAIL FROM its login.
   const submit = (raw: Buffer, to: string[], from = 'alice@customer.test') =>
-    sendSmtp({ host: '127.0.0.1', port: postfix.submissionPort, from, to, body: raw });
+    postfix.submit(raw, { from, to });
 
   before(async () => {
     db = await freshDb();
@@ -142,7 +143,10 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       { db, clock: systemClock, ids: randomIds },
       { name: 'Lapsed', mailboxes: ['olivier@customer.test'], subscriptionUntil: '2001-01-31' },
     );
-    postfix = await startPostfix({ filterPort: await freePort() });
+    postfix = await startPostfix({
+      filterPort: await freePort(),
+      senders: ['alice@customer.test', 'olivier@customer.test'],
+    });
     nextHop = relayNextHop(postfix.relayUrl);
     await startRole();
   });
@@ -155,8 +159,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
 
   it('delivers a normal message to every recipient with the bytes the sender wrote', async () => {
     const raw = normalMessage('pass-1');
-    const accepted = await submit(raw, ['bob@example.test', 'carol@example.test']);
-    assert.ok(accepted.every((r) => r.isAccepted));
+    const { rejected } = await submit(raw, ['bob@example.test', 'carol@example.test']);
+    assert.deepEqual(rejected, []);
     const [bob] = await postfix.waitForMail('bob@example.test');
     const [carol] = await postfix.waitForMail('carol@example.test');
     // Maildir stores LF line endings; everything else is what the sender wrote.
@@ -167,6 +171,34 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
       log,
       /signfilter\/lmtp.*relay=127\.0\.0\.1\[127\.0\.0\.1\]:\d+.*status=sent \(250 2\.0\.0 Ok: passed on\)/,
     );
+    // It came in over the guide's submission service, logged in (and over TLS: the client requires it).
+    assert.match(
+      log,
+      /postfix\/submission\/smtpd\[\d+\]: \w+: client=.*sasl_method=PLAIN, sasl_username=alice@customer\.test/,
+    );
+  });
+
+  it('refuses a client without TLS and login, and a sender that is not its login', async () => {
+    const raw = normalMessage('refused-1');
+    await assert.rejects(
+      sendSmtp({
+        host: '127.0.0.1',
+        port: postfix.submissionPort,
+        from: 'alice@customer.test',
+        to: ['bob@example.test'],
+        body: raw,
+      }),
+      (error: unknown) => error instanceof SmtpClientError && error.code === 530,
+    );
+    await assert.rejects(
+      postfix.submit(raw, {
+        from: 'olivier@customer.test',
+        to: ['bob@example.test'],
+        login: 'alice@customer.test',
+      }),
+      /553|not owned by user/,
+    );
+    assert.match(await postfix.log(), /Sender address rejected: not owned by user alice@customer\.test/);
   });
 
   it('keeps the message queued while Paraphe is down, and delivers it once Paraphe is back', async () => {
@@ -222,8 +254,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     })
       .compile()
       .build();
-    const accepted = await submit(raw, ['bob.sign@example.test', 'carol.sign@example.test']);
-    assert.ok(accepted.every((r) => r.isAccepted));
+    const { rejected } = await submit(raw, ['bob.sign@example.test', 'carol.sign@example.test']);
+    assert.deepEqual(rejected, []);
     const links = new Set<string>();
     for (const address of ['bob.sign@example.test', 'carol.sign@example.test']) {
       const [copy] = await postfix.waitForMail(address);
@@ -258,8 +290,8 @@ describe('real Postfix → Paraphe (LMTP content_filter) → re-injection → Ma
     })
       .compile()
       .build();
-    const accepted = await submit(raw, ['bob.lapsed@example.test'], 'olivier@customer.test');
-    assert.ok(accepted.every((r) => r.isAccepted));
+    const { rejected } = await submit(raw, ['bob.lapsed@example.test'], 'olivier@customer.test');
+    assert.deepEqual(rejected, []);
     const [reply] = await postfix.waitForMail('olivier@customer.test');
     const parsed = await simpleParser(reply as Buffer);
     assert.equal(parsed.subject, 'Demande de signature non envoyée\u00a0: Bail');

@@ -77,7 +77,10 @@ describe('paraphe start on embedded defaults', () => {
     assert.equal(dupont?.subscriptionUntil, '2028-01-31');
     const bad = runParaphe(['account', 'subscription', 'marie@dupont.fr', '--until', '31/01/2028'], env);
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /SUBSCRIPTION_DATE_INVALID/);
+    assert.match(
+      bad.stderr,
+      /--until "31\/01\/2028": not a day that exists \(YYYY-MM-DD\) \[CLI_ARGUMENT_INVALID\]/,
+    );
     assert.match(runParaphe(['jobs', 'list', '--failed'], env).stdout, /no failed job/);
     assert.equal(runParaphe(['jobs', 'retry', '00000000-0000-4000-8000-000000000000'], env).status, 1);
     assert.match(runParaphe(['migrate'], env).stdout, /up to date/);

@@ -53,37 +53,24 @@ export function formatMasterCf(services: MasterService[]): string {
 
 /**
  * The guide's master.cf entries as the private test instance runs them. Every change is here, so
- * the rest is exactly what an administrator copies: free ports instead of 587/10025/10026, and no
- * TLS or SASL on submission, since the test client neither starts TLS nor logs in — the
- * sender-login checks go with them.
+ * the rest is exactly what an administrator copies (TLS, SASL and the sender-login check included):
+ * free ports instead of 587/10025/10026, and the instance's own folder instead of /etc/postfix.
  */
 export function guideMasterCfForTest(ports: {
   submissionPort: number;
   reinjectPort: number;
   filterPort: number;
+  configDir: string;
 }): MasterService[] {
-  const withoutLogin = new Set([
-    'smtpd_tls_security_level',
-    'smtpd_sasl_auth_enable',
-    'smtpd_sender_login_maps',
-    'smtpd_sender_restrictions',
-  ]);
   return parseMasterCf(guideBlock('master.cf')).map((service) => {
     const columns = [...service.columns];
     if (columns[0] === 'submission') columns[0] = String(ports.submissionPort);
     if (columns[0] === '127.0.0.1:10026') columns[0] = `127.0.0.1:${ports.reinjectPort}`;
-    const options = service.options
-      .filter(
-        (o) => !(columns[0] === String(ports.submissionPort) && withoutLogin.has(o.split('=')[0] ?? '')),
-      )
-      .map((o) =>
-        o
-          .replace('signfilter:[127.0.0.1]:10025', `signfilter:[127.0.0.1]:${ports.filterPort}`)
-          .replace(
-            'smtpd_recipient_restrictions=permit_sasl_authenticated,reject',
-            'smtpd_recipient_restrictions=permit_mynetworks,reject',
-          ),
-      );
+    const options = service.options.map((o) =>
+      o
+        .replace('signfilter:[127.0.0.1]:10025', `signfilter:[127.0.0.1]:${ports.filterPort}`)
+        .replace(':/etc/postfix/', `:${ports.configDir}/`),
+    );
     return { columns, options, args: service.args };
   });
 }

@@ -1,18 +1,28 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import nodemailer from 'nodemailer';
 import { freePort } from './ports.js';
 import { debianMasterCf, formatMasterCf, guideMainCf, guideMasterCfForTest } from './postfix-doc.js';
 import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
 
-/** Whether this machine can run the harness: Postfix installed and we are root. */
+/** Why this machine cannot run the harness (for the test's skip message), or false if it can. */
+export function postfixSkipReason(): string | false {
+  if (process.getuid?.() !== 0) return 'a private Postfix instance needs root';
+  for (const tool of ['/usr/sbin/postfix', '/usr/sbin/postmap', '/usr/sbin/saslpasswd2'])
+    if (!existsSync(tool)) return `${tool} is missing (scripts/ensure-tools.sh installs it)`;
+  return false;
+}
+
+/** Whether this machine can run the harness: Postfix and Cyrus SASL installed, and we are root. */
 export function canRunPostfix(): boolean {
-  return existsSync('/usr/sbin/postfix') && process.getuid?.() === 0;
+  return postfixSkipReason() === false;
 }
 
 export interface PostfixInstance {
@@ -25,6 +35,14 @@ export interface PostfixInstance {
   /** Where Paraphe must listen for LMTP. */
   filterPort: number;
   relayUrl: string;
+  /**
+   * Submits `raw` as a customer's mail client does, through the guide's submission service:
+   * STARTTLS (the instance's own certificate verified), then AUTH as `login` (default: `from`).
+   */
+  submit(
+    raw: Buffer,
+    envelope: { from: string; to: string[]; login?: string },
+  ): Promise<{ accepted: string[]; rejected: string[] }>;
   /** Files delivered to `address`'s Maildir (new/), oldest first. */
   maildir(address: string): Promise<Buffer[]>;
   /** Waits until `address` has at least `count` messages, and returns them. */
@@ -43,6 +61,7 @@ export interface PostfixInstance {
 export const POSTFIX_TEST_DOMAINS = ['example.test', 'customer.test', 'else.test'];
 
 function mainCf(dir: string, uid: number, gid: number): string {
+  const configDir = path.join(dir, 'etc');
   return `# Test instance written by test/support/postfix.ts (see docs/operations/postfix.md).
 compatibility_level = 3.6
 queue_directory = ${dir}/queue
@@ -79,6 +98,12 @@ delay_warning_time = 0
 queue_run_delay = 300s
 minimal_backoff_time = 300s
 maximal_backoff_time = 600s
+# What an administrator has in main.cf for the guide's submission entry (TLS and SASL): the
+# instance's throw-away certificate, and Cyrus SASL (Postfix's default smtpd_sasl_type) with a
+# sasldb, whose smtpd.conf is read from here.
+smtpd_tls_cert_file = ${configDir}/tls/cert.pem
+smtpd_tls_key_file = ${configDir}/tls/key.pem
+cyrus_sasl_config_path = ${configDir}/sasl
 # From docs/operations/postfix.md, as printed:
 ${guideMainCf()
   .map(([name, value]) => `${name} = ${value}`)
@@ -90,7 +115,12 @@ ${guideMainCf()
  * Postfix's own services as Debian ships them, then the guide's entries: what an administrator
  * adds is what the tests run. A service the guide defines (pickup) replaces Debian's line.
  */
-function masterCf(o: { submissionPort: number; reinjectPort: number; filterPort: number }): string {
+function masterCf(o: {
+  submissionPort: number;
+  reinjectPort: number;
+  filterPort: number;
+  configDir: string;
+}): string {
   const guide = guideMasterCfForTest(o);
   const isInGuide = (name: string | undefined) => guide.some((s) => s.columns[0] === name);
   const debian = debianMasterCf().filter((s) => !isInGuide(s.columns[0]));
@@ -98,6 +128,56 @@ function masterCf(o: { submissionPort: number; reinjectPort: number; filterPort:
 ${formatMasterCf(debian)}
 ${formatMasterCf(guide)}
 `;
+}
+
+/** A self-signed certificate for 127.0.0.1, made per instance and thrown away with it. */
+async function writeCertificate(tlsDir: string): Promise<string> {
+  await mkdir(tlsDir, { recursive: true, mode: 0o700 });
+  // smtpd reads the key as root, before it drops privileges: it stays root's alone.
+  const [key, cert] = [path.join(tlsDir, 'key.pem'), path.join(tlsDir, 'cert.pem')];
+  const subject = ['-subj', '/CN=paraphe-test.localdomain'];
+  const names = ['-addext', 'subjectAltName=DNS:paraphe-test.localdomain,IP:127.0.0.1'];
+  const args = 'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2'.split(' ');
+  await run('openssl', [...args, ...subject, ...names, '-keyout', key, '-out', cert]);
+  return readFile(cert, 'utf8');
+}
+
+/**
+ * One SASL login per sender, named by its address (the guide's sender-login map pairs each address
+ * with its own login). The sasldb lives inside the chroot (the queue folder): submission runs
+ * chrooted as Debian ships it, and Cyrus opens the database at AUTH time, after the chroot.
+ */
+async function writeLogins(
+  dir: string,
+  configDir: string,
+  senders: string[],
+  postfixUser: { uid: number; gid: number },
+): Promise<Map<string, string>> {
+  const passwords = new Map(senders.map((address) => [address, randomBytes(12).toString('hex')]));
+  await mkdir(path.join(configDir, 'sasl'), { recursive: true });
+  await writeFile(
+    path.join(configDir, 'sasl', 'smtpd.conf'),
+    'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\nsasldb_path: /etc/sasldb2\n',
+  );
+  const sasldb = path.join(dir, 'queue', 'etc', 'sasldb2');
+  await mkdir(path.dirname(sasldb), { recursive: true, mode: 0o755 });
+  for (const [address, password] of passwords) {
+    const [user = '', realm = ''] = address.split('@');
+    const child = execFile('/usr/sbin/saslpasswd2', ['-p', '-c', '-f', sasldb, '-u', realm, user]);
+    child.stdin?.end(password);
+    await new Promise<void>((resolve, reject) =>
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`saslpasswd2 exited ${code}`)),
+      ),
+    );
+  }
+  // `postfix check` wants the chroot's files root's: postfix reads it through its group.
+  chownSync(sasldb, 0, postfixUser.gid);
+  await chmod(sasldb, 0o640);
+  const senderLogin = path.join(configDir, 'sender_login');
+  await writeFile(senderLogin, senders.map((address) => `${address} ${address}\n`).join(''));
+  await run('/usr/sbin/postmap', ['-c', configDir, `hash:${senderLogin}`]);
+  return passwords;
 }
 
 async function postfixCommand(configDir: string, ...args: string[]): Promise<string> {
@@ -110,7 +190,11 @@ async function postfixCommand(configDir: string, ...args: string[]): Promise<str
  * a temporary folder, loopback only, free ports (so it runs beside a real service and other tests).
  * `filterPort` is where Paraphe's LMTP listener is expected (it may be down: Postfix defers).
  */
-export async function startPostfix(options: { filterPort: number }): Promise<PostfixInstance> {
+export async function startPostfix(options: {
+  filterPort: number;
+  /** Envelope senders that get a submission login of their own name. */
+  senders?: string[];
+}): Promise<PostfixInstance> {
   // Under /var/tmp rather than /tmp: Postfix's checks dislike a world-writable parent for the queue.
   await mkdir('/var/tmp/paraphe-postfix', { recursive: true, mode: 0o755 });
   const dir = await mkdtemp('/var/tmp/paraphe-postfix/pf-');
@@ -132,8 +216,10 @@ export async function startPostfix(options: { filterPort: number }): Promise<Pos
   await writeFile(path.join(configDir, 'main.cf'), mainCf(dir, nobody.uid, nobody.gid));
   await writeFile(
     path.join(configDir, 'master.cf'),
-    masterCf({ submissionPort, reinjectPort, filterPort: options.filterPort }),
+    masterCf({ submissionPort, reinjectPort, filterPort: options.filterPort, configDir }),
   );
+  const certificate = await writeCertificate(path.join(configDir, 'tls'));
+  const passwords = await writeLogins(dir, configDir, options.senders ?? [], postfixUser);
   await postfixCommand(configDir, 'start');
   try {
     await waitFor(
@@ -171,6 +257,22 @@ export async function startPostfix(options: { filterPort: number }): Promise<Pos
     reinjectPort,
     filterPort: options.filterPort,
     relayUrl: `smtp://127.0.0.1:${reinjectPort}`,
+    async submit(raw, { from, to, login = from }) {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: submissionPort,
+        secure: false,
+        requireTLS: true,
+        tls: { ca: certificate },
+        auth: { user: login, pass: passwords.get(login) ?? '' },
+      });
+      try {
+        const info = await transport.sendMail({ envelope: { from, to }, raw });
+        return { accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
+      } finally {
+        transport.close();
+      }
+    },
     maildir,
     async waitForMail(address, count = 1, timeoutMs = 30_000) {
       return waitFor(
