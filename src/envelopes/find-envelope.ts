@@ -70,6 +70,36 @@ export async function findSignerByToken(
   return { signer: toSigner(row), envelope: toEnvelope(row.e) };
 }
 
+/**
+ * The signer behind a link token with their whole envelope (documents and signers in order), or
+ * null for an unknown token. One statement: the signing page and every submit read this, and
+ * under a burst of signers each round trip queues behind the others' on the one database.
+ */
+export async function findSigningDetailsByToken(
+  db: Queryable,
+  token: string,
+): Promise<(EnvelopeDetails & { signer: Signer }) | null> {
+  if (token.length < 16 || token.length > 128) return null;
+  const { rows } = await db.query<
+    SignerRow & { e: EnvelopeRow; docs: DocumentRow[] | null; all_signers: SignerRow[] }
+  >(
+    `SELECT s.*, row_to_json(e.*) AS e,
+       (SELECT json_agg(d ORDER BY d.position) FROM documents d WHERE d.envelope_id = e.id) AS docs,
+       (SELECT json_agg(x ORDER BY x.position) FROM signers x WHERE x.envelope_id = e.id) AS all_signers
+     FROM signer_links l JOIN signers s ON s.id = l.signer_id JOIN envelopes e ON e.id = s.envelope_id
+     WHERE l.token_hash = $1`,
+    [hashToken(token)],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    signer: toSigner(row),
+    envelope: toEnvelope(row.e),
+    documents: (row.docs ?? []).map(toDocument),
+    signers: row.all_signers.map(toSigner),
+  };
+}
+
 /** How many envelopes are in `status` now (operators' gauges). */
 export async function countEnvelopes(db: Queryable, input: { status: EnvelopeStatus }): Promise<number> {
   const { rows } = await db.query<{ n: number }>(

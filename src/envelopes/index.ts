@@ -14,6 +14,7 @@ export {
   type EnvelopeDetails,
   findEnvelopeByDedupeKey,
   findSignerByToken,
+  findSigningDetailsByToken,
   getEnvelope,
 } from './find-envelope.js';
 export { issueSignerLink, signingUrl } from './issue-signer-link.js';

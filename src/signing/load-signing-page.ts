@@ -4,7 +4,7 @@ import {
   type EnvelopeDocument,
   type EnvelopeStatus,
   findSignerByToken,
-  getEnvelope,
+  findSigningDetailsByToken,
   type Signer,
 } from '../envelopes/index.js';
 import { AppError } from '../shared/errors.js';
@@ -46,15 +46,14 @@ export function signingStateOf(signer: Signer, envelope: Envelope, now: Date): S
   return 'not-yet';
 }
 
-/** The signer behind a link with everything the page shows (SIGNING_LINK_UNKNOWN for a bad token). */
+/** The signer behind a link with everything the page shows, in one read (SIGNING_LINK_UNKNOWN for a bad token). */
 export async function loadSigningPage(
   db: Queryable,
   input: { token: string; now: Date },
 ): Promise<SigningView> {
-  const found = await findSignerByToken(db, input.token);
-  if (!found) throw new AppError('SIGNING_LINK_UNKNOWN', 'unknown signing link');
-  const details = await getEnvelope(db, found.envelope.id);
-  const signer = details.signers.find((s) => s.id === found.signer.id) ?? found.signer;
+  const details = await findSigningDetailsByToken(db, input.token);
+  if (!details) throw new AppError('SIGNING_LINK_UNKNOWN', 'unknown signing link');
+  const { signer } = details;
   const current = details.signers.find((s) => s.status === 'current');
   return {
     state: signingStateOf(signer, details.envelope, input.now),

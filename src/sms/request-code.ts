@@ -80,13 +80,12 @@ export async function requestCode(deps: SmsDeps, input: RequestCodeInput): Promi
   const { settings } = deps;
   const outcome = await deps.db.transaction(async (tx) => {
     // Lock the signer's throttle row: concurrent requests for one signer take turns from here on.
-    await tx.query(
-      `INSERT INTO sms_signer_throttle (signer_id, last_requested_at) VALUES ($1, to_timestamp(0))
-       ON CONFLICT (signer_id) DO NOTHING`,
-      [input.signerId],
-    );
+    // One statement creates it if need be and locks it: the no-op DO UPDATE takes the row lock and
+    // returns the latest committed value, as a SELECT ... FOR UPDATE would, one round trip fewer.
     const throttle = await tx.query<{ last_requested_at: Date }>(
-      'SELECT last_requested_at FROM sms_signer_throttle WHERE signer_id = $1 FOR UPDATE',
+      `INSERT INTO sms_signer_throttle (signer_id, last_requested_at) VALUES ($1, to_timestamp(0))
+       ON CONFLICT (signer_id) DO UPDATE SET last_requested_at = sms_signer_throttle.last_requested_at
+       RETURNING last_requested_at`,
       [input.signerId],
     );
     const lastMs = new Date(throttle.rows[0]?.last_requested_at ?? 0).getTime();
