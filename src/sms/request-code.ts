@@ -122,13 +122,12 @@ export async function requestCode(deps: SmsDeps, input: RequestCodeInput): Promi
       now,
     ]);
     // One live code per signer: the previous one stops working, and its SMS, if still waiting for a
-    // retry, is not sent any more.
+    // retry, is not sent any more. Both in one statement (one round trip fewer per code request).
     await tx.query(
-      `UPDATE otp_challenges SET status = 'superseded' WHERE signer_id = $1 AND status = 'active'`,
-      [input.signerId],
-    );
-    await tx.query(
-      `UPDATE sms_messages SET status = 'abandoned', sealed_body = NULL, failure_reason = 'superseded', updated_at = $2
+      `WITH superseded AS (
+         UPDATE otp_challenges SET status = 'superseded' WHERE signer_id = $1 AND status = 'active'
+       )
+       UPDATE sms_messages SET status = 'abandoned', sealed_body = NULL, failure_reason = 'superseded', updated_at = $2
        WHERE signer_id = $1 AND purpose = 'otp' AND status = 'queued'`,
       [input.signerId, now],
     );
