@@ -8,13 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../shared/errors.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../shared/file-modes.js';
 import type { Ids } from '../shared/ids.js';
+import { blobKey, checkedBlob, SHA256_HEX, sha256Hex } from './blob-id.js';
 import type { BlobRef, BlobStore } from './types.js';
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 async function fsyncPath(target: string): Promise<void> {
   const handle = await open(target, 'r');
@@ -36,7 +31,7 @@ export async function openFsBlobStore(options: { root: string; ids: Ids }): Prom
   await mkdir(tmpDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const leftover of await readdir(tmpDir)) await rm(path.join(tmpDir, leftover), { force: true });
 
-  const finalPath = (sha: string) => path.join(root, sha.slice(0, 2), sha.slice(2, 4), sha);
+  const finalPath = (sha: string) => path.join(root, blobKey(sha));
 
   async function commit(tmpPath: string, sha: string, sizeBytes: number): Promise<BlobRef> {
     const target = finalPath(sha);
@@ -104,8 +99,7 @@ export async function openFsBlobStore(options: { root: string; ids: Ids }): Prom
           throw new AppError('BLOB_NOT_FOUND', `no blob ${sha}`, { cause: error });
         throw new AppError('BLOB_UNAVAILABLE', `cannot read blob ${sha}`, { cause: error });
       }
-      const actual = sha256Hex(bytes);
-      if (actual !== sha) throw new AppError('BLOB_CORRUPT', `blob ${sha} hashes to ${actual}`);
+      checkedBlob(sha, bytes);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
 

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { blobKey, SHA256_HEX, sha256Hex } from './blob-id.js';
 import type { BlobStore } from './types.js';
 
 const HEX2 = /^[0-9a-f]{2}$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export interface BlobMigrationReport {
   /** Blobs found in the filesystem store. */
@@ -51,9 +50,9 @@ export async function migrateBlobs(options: {
       report.alreadyThere += 1;
       return;
     }
-    const file = path.join(options.fsRoot, sha.slice(0, 2), sha.slice(2, 4), sha);
+    const file = path.join(options.fsRoot, blobKey(sha));
     const bytes = await readFile(file);
-    const actual = createHash('sha256').update(bytes).digest('hex');
+    const actual = sha256Hex(bytes);
     if (actual !== sha) throw new Error(`the file hashes to ${actual}: left out`);
     await options.target.put(bytes);
     // The target checks the hash on read: a blob that reads back is a good copy.

@@ -17,9 +17,9 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { AppError } from '../shared/errors.js';
 import type { Ids } from '../shared/ids.js';
+import { blobKey, checkedBlob, SHA256_HEX, sha256Hex } from './blob-id.js';
 import type { BlobRef, BlobStore } from './types.js';
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** A spool file this old belongs to no live write (a crashed process left it). */
 const SPOOL_LEFTOVER_MS = 60 * 60 * 1000;
 const PING_TIMEOUT_MS = 3000;
@@ -46,7 +46,6 @@ export interface S3BlobStore extends BlobStore {
 }
 
 const md5Base64 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('base64');
-const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
@@ -122,7 +121,7 @@ export async function openS3BlobStore(options: {
     if (info && now - info.mtimeMs > SPOOL_LEFTOVER_MS) await rm(file, { force: true });
   }
 
-  const keyOf = (sha: string) => `${settings.prefix}${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
+  const keyOf = (sha: string) => `${settings.prefix}${blobKey(sha)}`;
   const encryption: Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId'> = {
     ...(settings.sse ? { ServerSideEncryption: settings.sse } : {}),
     ...(settings.sseKmsKeyId ? { SSEKMSKeyId: settings.sseKmsKeyId } : {}),
@@ -221,9 +220,7 @@ export async function openS3BlobStore(options: {
         if (isNoSuchKey(error)) throw new AppError('BLOB_NOT_FOUND', `no blob ${sha}`, { cause: error });
         throw unavailable(`cannot read blob ${sha}`, error);
       }
-      const actual = sha256Hex(bytes);
-      if (actual !== sha) throw new AppError('BLOB_CORRUPT', `blob ${sha} hashes to ${actual}`);
-      return bytes;
+      return checkedBlob(sha, bytes);
     },
 
     async has(sha) {
